@@ -1,0 +1,24 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+class CharacterClassValidator:
+    """A password must mix at least three of: lower case, upper case, digits, symbols."""
+
+    min_classes = 3
+
+    def validate(self, password: str, user: object = None) -> None:
+        classes = [
+            any(c.islower() for c in password),
+            any(c.isupper() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        ]
+        if sum(classes) < self.min_classes:
+            raise ValidationError(self.get_help_text(), code="password_too_simple")
+
+    def get_help_text(self) -> str:
+        return _(
+            "Your password must mix at least three of: lower-case letters, upper-case "
+            "letters, digits and symbols."
+        )

@@ -1,0 +1,40 @@
+"""Access helpers shared by every app's views."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from accounts.models import User
+
+
+def get_for_user(queryset: QuerySet, user: User, pk: object, *, write: bool = False) -> Model:
+    """The object ``pk`` of ``queryset`` as ``user`` may reach it.
+
+    404 when it does not exist or lies outside the user's region (the two are not told
+    apart, so that ids cannot be probed); 403 when a read-only user asks to write.
+    """
+    try:
+        obj = queryset.visible_to(user).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write:
+        require_write(user)
+    return obj
+
+
+def require_write(user: User) -> None:
+    if user.is_read_only:
+        raise PermissionDenied
+
+
+def city_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not request.user.is_city:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,29 @@
+from auditlog.models import LogEntry
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.models import Role
+from accounts.permissions import city_required
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own page: the region it answers for."""
+    user = request.user
+    if user.is_city:
+        return redirect("elections:city_progress")
+    if user.role == Role.COUNTY and user.county_id:
+        return redirect("elections:county_progress", pk=user.county_id)
+    if user.role in (Role.TOWNSHIP, Role.INSPECTOR):
+        return redirect("elections:village_list")
+    return render(request, "accounts/no_role.html", status=403)
+
+
+@login_required
+@city_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_log.html", {"page": page})

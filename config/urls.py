@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from accounts import views as account_views
+
+admin.site.site_header = admin.site.site_title = _("Huanjie administration")
+admin.site.index_title = _("Data management")
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("elections/", include("elections.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,77 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from elections import services
+from elections.models import Branch, Campaign, County, Election, Township, Village
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Township)
+class TownshipAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "county"]
+    list_filter = ["county"]
+    search_fields = ["code", "name"]
+    list_select_related = ["county"]
+
+
+class BranchInline(admin.TabularInline):
+    model = Branch
+    extra = 0
+
+
+@admin.register(Village)
+class VillageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "township", "party_members", "grade", "is_difficult"]
+    list_filter = ["kind", "grade", "is_difficult", "township__county"]
+    search_fields = ["code", "name"]
+    list_select_related = ["township"]
+    autocomplete_fields = ["township"]
+    inlines = [BranchInline]
+
+
+@admin.register(Branch)
+class BranchAdmin(admin.ModelAdmin):
+    list_display = ["name", "village", "kind", "seats"]
+    list_filter = ["kind"]
+    search_fields = ["name", "village__name", "village__code"]
+    list_select_related = ["village"]
+    autocomplete_fields = ["village"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "reference_date", "start_date", "end_date", "previous", "rule_set"]
+    actions = ["open_elections"]
+
+    @admin.action(description=_("Enter every Party organization in the selected campaigns"))
+    def open_elections(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for campaign in queryset:
+            count = services.campaign_open_elections(campaign=campaign)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d election entered in %(campaign)s.",
+                    "%(count)d elections entered in %(campaign)s.",
+                    count,
+                )
+                % {"count": count, "campaign": campaign},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Election)
+class ElectionAdmin(admin.ModelAdmin):
+    list_display = ["branch", "campaign", "method", "mode", "batch", "status", "held_date"]
+    list_filter = ["campaign", "status", "method", "mode", "batch"]
+    search_fields = ["branch__name", "branch__village__name", "branch__village__code"]
+    list_select_related = ["branch", "campaign"]
+    autocomplete_fields = ["branch"]
+    readonly_fields = ["updated_by", "created_at", "updated_at"]

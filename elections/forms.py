@@ -1,0 +1,93 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from elections.models import SEAT_LIMITS, Branch, BranchKind, Election, Village
+
+
+class BootstrapMixin:
+    """Gives every widget Bootstrap's classes and marks invalid fields for screen readers."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = css
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] += " is-invalid"
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{name}_error"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ElectionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Election
+        fields = [
+            "status",
+            "method",
+            "mode",
+            "batch",
+            "planned_date",
+            "held_date",
+            "postponement_reason",
+        ]
+        widgets = {
+            "planned_date": DateInput(),
+            "held_date": DateInput(),
+            "postponement_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class VillageForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Village
+        fields = ["code", "name", "kind", "party_members", "grade", "is_difficult"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The division code is the village's natural key across imports: fixed once set.
+            self.fields["code"].disabled = True
+
+
+class VillageCreateForm(VillageForm):
+    branch_kind = forms.ChoiceField(
+        label=_("Party organization kind"), choices=BranchKind.choices, initial=BranchKind.BRANCH
+    )
+    seats = forms.IntegerField(label=_("committee seats"), min_value=3, max_value=7, initial=3)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind, seats = data.get("branch_kind"), data.get("seats")
+        if kind and seats:
+            low, high = SEAT_LIMITS[BranchKind(kind)]
+            if not low <= seats <= high:
+                self.add_error(
+                    "seats",
+                    _("A %(kind)s has %(low)d to %(high)d committee seats.")
+                    % {"kind": BranchKind(kind).label, "low": low, "high": high},
+                )
+        return data
+
+
+class BranchForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Branch
+        fields = ["name", "kind", "seats"]
