@@ -1,7 +1,7 @@
+from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from auditlog.registry import auditlog
 from django.utils.translation import gettext_lazy as _
 
 

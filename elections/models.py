@@ -1,13 +1,13 @@
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from auditlog.registry import auditlog
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from accounts.scoping import NOTHING, region_q
+from accounts.scoping import region_q
 
 
 def digits_validator(length: int) -> RegexValidator:
@@ -27,9 +27,7 @@ class CountyQuerySet(models.QuerySet):
         if user.role in (Role.COUNTY, Role.TOWNSHIP) and user.county_id:
             return self.filter(pk=user.county_id)
         if user.role == Role.INSPECTOR and user.inspection_group_id:
-            return self.filter(
-                townships__inspection_groups=user.inspection_group_id
-            ).distinct()
+            return self.filter(townships__inspection_groups=user.inspection_group_id).distinct()
         return self.none()
 
 
@@ -196,9 +194,7 @@ class Branch(models.Model):
         if self.seats is not None and not low <= self.seats <= high:
             raise ValidationError(
                 {
-                    "seats": _(
-                        "A %(kind)s has %(low)d to %(high)d committee seats."
-                    )
+                    "seats": _("A %(kind)s has %(low)d to %(high)d committee seats.")
                     % {"kind": self.get_kind_display(), "low": low, "high": high}
                 }
             )
@@ -303,11 +299,7 @@ class ElectionQuerySet(models.QuerySet):
             status.value: models.Count("pk", filter=Q(status=status.value))
             for status in ElectionStatus
         }
-        return (
-            self.order_by()
-            .values(group_by)
-            .annotate(total=models.Count("pk"), **counts)
-        )
+        return self.order_by().values(group_by).annotate(total=models.Count("pk"), **counts)
 
 
 class Election(models.Model):
