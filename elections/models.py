@@ -336,6 +336,10 @@ class Election(models.Model):
         related_name="+",
         verbose_name=_("last updated by"),
     )
+    # Set by the county's certification; while set, database triggers refuse every change to
+    # the election and its result (candidacies, rounds, tallies, committee), by any path.
+    locked = models.BooleanField(_("result locked"), default=False, editable=False)
+    certified_at = models.DateTimeField(_("certified at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

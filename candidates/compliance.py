@@ -1,0 +1,221 @@
+"""What the rules say of an election's recorded rounds: outcomes and the compliance panel."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from candidates import rules
+from candidates.models import RoundKind, RoundStatus, VoterExclusion, VoteRound
+from elections.models import Election
+
+MSG_TIE = _(
+    "Round %(number)d: a tie at the last seat among %(names)s; hold a re-vote among them for "
+    "%(seats)d seat(s)."
+)
+MSG_SHORTFALL = _(
+    "Round %(number)d: %(missing)d seat(s) not filled because too few got more than half; hold "
+    "a further round for them."
+)
+MSG_SHORTFALL_REDUCE = _(" Or, with the consent of more than half of the voters, reduce the seats.")
+MSG_ROUND_OK = _("Round %(number)d elected %(names)s.")
+MSG_COMMITTEE_INCOMPLETE = _("The committee has %(elected)d of %(seats)d members elected.")
+MSG_COMMITTEE_COMPLETE = _("The committee's %(seats)d members are elected.")
+MSG_EXCLUSION_UNAPPROVED = _(
+    "%(name)s was left out of the expected count without the township committee's approval "
+    "and the members' meeting's agreement."
+)
+MSG_EXCLUSIONS_OK = _("Every member left out of the expected count was approved.")
+MSG_SECRETARY_MISSING = _("No secretary has been elected yet.")
+MSG_SECRETARY_OK = _("The secretary is elected.")
+MSG_ROUND_VOID = _("Round %(number)d is void (more ballots returned than issued); hold it again.")
+MSG_ROUND_PENDING = _("Round %(number)d awaits the second entry of its tally.")
+
+
+@dataclass
+class RoundReport:
+    round: VoteRound
+    outcome: rules.Outcome | None
+    results: list[rules.RuleResult] = field(default_factory=list)
+
+
+@dataclass
+class CommitteeOutcome:
+    seats: int
+    rounds: list[VoteRound]
+    elected: tuple = ()
+
+    @property
+    def missing(self) -> int:
+        return self.seats - len(self.elected)
+
+
+def _ruleset(election: Election) -> rules.RuleSet:
+    return rules.rule_set(election.campaign.rule_set)
+
+
+def round_outcome(vote_round: VoteRound) -> rules.Outcome:
+    """Who an accepted round elects, keyed by candidacy id (or ``w:name`` for write-ins)."""
+    ruleset = _ruleset(vote_round.election)
+    base = rules.base_count(expected=vote_round.expected, present=vote_round.present, rules=ruleset)
+    yes_votes = {
+        (line.candidacy_id or f"w:{line.write_in}"): line.yes for line in vote_round.lines.all()
+    }
+    return rules.decide(yes_votes=yes_votes, seats=vote_round.seats, base=base, rules=ruleset)
+
+
+def committee_outcome(election: Election) -> CommitteeOutcome:
+    rounds = list(
+        election.rounds.filter(kind=RoundKind.COMMITTEE, status=RoundStatus.ENTERED)
+        .prefetch_related("lines")
+        .order_by("number")
+    )
+    elected: list = []
+    for vote_round in rounds:
+        elected.extend(round_outcome(vote_round).elected)
+    return CommitteeOutcome(seats=election.branch.seats, rounds=rounds, elected=tuple(elected))
+
+
+def _names(vote_round: VoteRound, keys: tuple) -> str:
+    labels = {
+        (line.candidacy_id or f"w:{line.write_in}"): line.label for line in vote_round.lines.all()
+    }
+    return "、".join(labels.get(key, str(key)) for key in keys) or "—"
+
+
+def round_report(vote_round: VoteRound, *, first_of_kind: bool) -> RoundReport:
+    """Every rule's result for one round."""
+    ruleset = _ruleset(vote_round.election)
+    number = {"number": vote_round.number}
+    if vote_round.status == RoundStatus.OPEN:
+        return RoundReport(
+            vote_round,
+            None,
+            [rules.RuleResult("tally_pending", False, str(MSG_ROUND_PENDING % number))],
+        )
+    r = vote_round
+    results = [rules.check_quorum(expected=r.expected, present=r.present, rules=ruleset)]
+    results += rules.check_ballots(
+        expected=r.expected,
+        present=r.present,
+        issued=r.issued,
+        returned=r.returned,
+        valid=r.valid,
+        invalid=r.invalid,
+    )
+    if r.status == RoundStatus.VOID:
+        results.append(rules.RuleResult("round_void", False, str(MSG_ROUND_VOID % number)))
+        return RoundReport(r, None, results)
+    lines = list(r.lines.all())
+    results.append(
+        rules.check_votes(
+            votes={line.label: (line.yes, line.no, line.abstain) for line in lines}, valid=r.valid
+        )
+    )
+    if first_of_kind:
+        competitive = r.kind == RoundKind.COMMITTEE or r.election.mode == "direct"
+        candidates = sum(1 for line in lines if line.candidacy_id)
+        results.append(
+            rules.check_margin(
+                candidates=candidates, seats=r.seats, competitive=competitive, rules=ruleset
+            )
+        )
+    outcome = round_outcome(r)
+    if outcome.tied:
+        message = MSG_TIE % {
+            **number,
+            "names": _names(r, outcome.tied),
+            "seats": outcome.revote_seats,
+        }
+        results.append(rules.RuleResult("tie", False, str(message)))
+    if outcome.shortfall:
+        message = str(MSG_SHORTFALL % {**number, "missing": outcome.shortfall})
+        if outcome.may_reduce_seats:
+            message += str(MSG_SHORTFALL_REDUCE)
+        results.append(rules.RuleResult("shortfall", False, message))
+    if outcome.complete:
+        message = MSG_ROUND_OK % {**number, "names": _names(r, outcome.elected)}
+        results.append(rules.RuleResult("elected", True, str(message)))
+    return RoundReport(r, outcome, results)
+
+
+# Failures of a round that a later round of the same kind settles (a re-vote among the tied,
+# a further round for missing seats, a void round held again).
+SETTLED_BY_LATER_ROUND = {"tie", "shortfall", "round_void", "quorum", "ballots", "ballot_sum"}
+MSG_SETTLED = _(" (settled by a later round)")
+
+
+def election_round_reports(election: Election) -> list[RoundReport]:
+    rounds = list(
+        election.rounds.prefetch_related("lines__candidacy__person").order_by(
+            "held_on", "kind", "number"
+        )
+    )
+    reports, seen = [], set()
+    for vote_round in rounds:
+        reports.append(round_report(vote_round, first_of_kind=vote_round.kind not in seen))
+        seen.add(vote_round.kind)
+    for report in reports:
+        later = any(r.kind == report.round.kind and r.number > report.round.number for r in rounds)
+        if later:
+            report.results = [
+                rules.RuleResult(r.code, True, r.message + str(MSG_SETTLED))
+                if not r.ok and r.code in SETTLED_BY_LATER_ROUND
+                else r
+                for r in report.results
+            ]
+    return reports
+
+
+def election_compliance(election: Election) -> list[rules.RuleResult]:
+    """The compliance panel: every rule's result over the election's whole record."""
+    ruleset = _ruleset(election)
+    branch = election.branch
+    results = [
+        rules.check_seats(
+            seats=branch.seats,
+            branch_kind=branch.kind,
+            kind_label=branch.get_kind_display(),
+            rules=ruleset,
+        )
+    ]
+    unapproved = [e for e in VoterExclusion.objects.filter(election=election) if not e.approved]
+    for exclusion in unapproved:
+        results.append(
+            rules.RuleResult(
+                "exclusion_unapproved",
+                False,
+                str(MSG_EXCLUSION_UNAPPROVED % {"name": exclusion.name}),
+            )
+        )
+    if not unapproved:
+        results.append(rules.RuleResult("exclusion_unapproved", True, str(MSG_EXCLUSIONS_OK)))
+    for report in election_round_reports(election):
+        results.extend(report.results)
+    committee = committee_outcome(election)
+    if committee.rounds:
+        values = {"elected": len(committee.elected), "seats": committee.seats}
+        if committee.missing:
+            results.append(
+                rules.RuleResult(
+                    "committee_incomplete", False, str(MSG_COMMITTEE_INCOMPLETE % values)
+                )
+            )
+        else:
+            results.append(
+                rules.RuleResult("committee_incomplete", True, str(MSG_COMMITTEE_COMPLETE % values))
+            )
+    has_secretary = election.rounds.filter(
+        kind=RoundKind.SECRETARY, status=RoundStatus.ENTERED
+    ).exists()
+    secretary_elected = has_secretary and any(
+        round_outcome(r).elected
+        for r in election.rounds.filter(kind=RoundKind.SECRETARY, status=RoundStatus.ENTERED)
+    )
+    results.append(
+        rules.RuleResult(
+            "secretary",
+            secretary_elected,
+            str(MSG_SECRETARY_OK if secretary_elected else MSG_SECRETARY_MISSING),
+        )
+    )
+    return results
