@@ -1,3 +1,4 @@
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -22,3 +23,13 @@ class CharacterClassValidator:
             "Your password must mix at least three of: lower-case letters, upper-case "
             "letters, digits and symbols."
         )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's rule with a message of our own: Django 5.2's new wording of it has no
+    Simplified Chinese translation yet."""
+
+    def get_error_message(self) -> str:
+        return _("This password is too short: it must have at least %(n)d characters.") % {
+            "n": self.min_length
+        }

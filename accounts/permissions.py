@@ -3,9 +3,11 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from accounts.models import User
 
@@ -35,6 +37,20 @@ def city_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not request.user.is_city:
             raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, with a role: anonymous visitors go to the login page; a user whose account
+    has no role yet gets the 403 page that says so, on every page alike."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not (request.user.is_superuser or request.user.role):
+            return render(request, "accounts/no_role.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapper

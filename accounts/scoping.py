@@ -25,5 +25,5 @@ def region_q(user: User, township_path: str) -> Q:
     if user.role == Role.TOWNSHIP and user.township_id:
         return Q(**{own: user.township_id})
     if user.role == Role.INSPECTOR and user.inspection_group_id:
-        return Q(**{f"{own}__inspection_groups": user.inspection_group_id})
+        return Q(**{f"{prefix}inspection_groups": user.inspection_group_id})
     return NOTHING

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import Role
-from accounts.permissions import city_required
+from accounts.permissions import city_required, role_required
 
 
 @login_required
@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_role.html", status=403)
 
 
-@login_required
+@role_required
 @city_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")

@@ -371,6 +371,11 @@ class PublicNotice(models.Model):
         return today > self.end_date
 
 
+class ObjectionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ObjectionQuerySet":
+        return self.filter(region_q(user, "notice__" + ELECTION_TOWNSHIP))
+
+
 class Objection(models.Model):
     """An objection received while a list was posted; it must be settled before going on."""
 
@@ -389,6 +394,8 @@ class Objection(models.Model):
     content = models.TextField(_("content"))
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
     settlement = models.TextField(_("how it was settled"), blank=True)
+
+    objects = ObjectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["notice", "received_on", "pk"]
@@ -484,6 +491,11 @@ def attachment_path(instance: "StepAttachment", filename: str) -> str:
     return f"steps/{instance.step.election_id}/{instance.step_id}/{filename}"
 
 
+class StepAttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "StepAttachmentQuerySet":
+        return self.filter(region_q(user, "step__" + ELECTION_TOWNSHIP))
+
+
 class StepAttachment(models.Model):
     """Minutes, photos and other papers of a step; type and size are checked on upload."""
 
@@ -498,6 +510,8 @@ class StepAttachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = StepAttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["step", "uploaded_at"]
@@ -518,6 +532,11 @@ class ExclusionReason(models.TextChoices):
     OTHER = "other", _("Other (approved case by case)")
 
 
+class VoterExclusionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "VoterExclusionQuerySet":
+        return self.filter(region_q(user, ELECTION_TOWNSHIP))
+
+
 class VoterExclusion(models.Model):
     """A member left out of the expected count, with who approved it."""
 
@@ -529,6 +548,8 @@ class VoterExclusion(models.Model):
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     township_approved = models.BooleanField(_("approved by the township committee"), default=False)
     meeting_agreed = models.BooleanField(_("agreed by the members' meeting"), default=False)
+
+    objects = VoterExclusionQuerySet.as_manager()
 
     class Meta:
         ordering = ["election", "name"]

@@ -12,7 +12,7 @@ from accounts.scoping import region_q
 
 def digits_validator(length: int) -> RegexValidator:
     return RegexValidator(
-        rf"^\d{{{length}}}$",
+        rf"^[0-9]{{{length}}}$",
         _("Enter a code of exactly %(length)d digits.") % {"length": length},
         code=f"digits_{length}",
     )
@@ -24,8 +24,11 @@ class CountyQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser or user.role == Role.CITY:
             return self.all()
-        if user.role in (Role.COUNTY, Role.TOWNSHIP) and user.county_id:
+        if user.role == Role.COUNTY and user.county_id:
             return self.filter(pk=user.county_id)
+        if user.role == Role.TOWNSHIP and user.township_id:
+            # From the township itself, not the copy on the user, which can go stale.
+            return self.filter(townships=user.township_id)
         if user.role == Role.INSPECTOR and user.inspection_group_id:
             return self.filter(townships__inspection_groups=user.inspection_group_id).distinct()
         return self.none()

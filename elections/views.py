@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -7,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import get_for_user, require_write
+from accounts.permissions import get_for_user, require_write, role_required
 from elections import services
 from elections.forms import ElectionForm, VillageCreateForm, VillageForm
 from elections.models import (
@@ -39,7 +38,7 @@ def _campaigns(request: HttpRequest) -> list[Campaign]:
     return list(Campaign.objects.visible_to(request.user).only("pk", "name"))
 
 
-@login_required
+@role_required
 def city_progress(request: HttpRequest) -> HttpResponse:
     campaign = selected_campaign(request)
     counties = list(County.objects.visible_to(request.user))
@@ -53,7 +52,7 @@ def city_progress(request: HttpRequest) -> HttpResponse:
     return render(request, "elections/city_progress.html", context)
 
 
-@login_required
+@role_required
 def county_progress(request: HttpRequest, pk: int) -> HttpResponse:
     county = get_for_user(County.objects, request.user, pk)
     campaign = selected_campaign(request)
@@ -90,7 +89,7 @@ def _election_filters(request: HttpRequest) -> tuple[Q, dict]:
     return query, params
 
 
-@login_required
+@role_required
 def village_list(request: HttpRequest) -> HttpResponse:
     """The villages of the user's region with their election in the chosen campaign."""
     campaign = selected_campaign(request)
@@ -117,7 +116,7 @@ def village_list(request: HttpRequest) -> HttpResponse:
     return render(request, "elections/village_list.html", context)
 
 
-@login_required
+@role_required
 def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
     village = get_for_user(Village.objects.select_related("township__county"), request.user, pk)
     elections = (
@@ -129,13 +128,13 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "elections/village_detail.html", context)
 
 
-@login_required
+@role_required
 @require_http_methods(["GET", "POST"])
 def village_create(request: HttpRequest) -> HttpResponse:
     require_write(request.user)
     townships = Township.objects.visible_to(request.user)
     township = get_for_user(townships, request.user, request.GET.get("township"), write=True)
-    form = VillageCreateForm(request.POST or None)
+    form = VillageCreateForm(request.POST or None, instance=Village(township=township))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         village = services.village_create(
@@ -151,7 +150,7 @@ def village_create(request: HttpRequest) -> HttpResponse:
     return render(request, "elections/village_form.html", context)
 
 
-@login_required
+@role_required
 @require_http_methods(["GET", "POST"])
 def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
     village = get_for_user(Village.objects, request.user, pk, write=True)
@@ -164,7 +163,7 @@ def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "elections/village_form.html", {"form": form, "village": village})
 
 
-@login_required
+@role_required
 @require_http_methods(["GET", "POST"])
 def election_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edits one election; inline in the village list through htmx, or as a page."""
@@ -182,7 +181,7 @@ def election_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"form": form, "election": election})
 
 
-@login_required
+@role_required
 def election_row(request: HttpRequest, pk: int) -> HttpResponse:
     """The read-only row of one election: what the inline editor's cancel button restores."""
     queryset = Election.objects.select_related("branch__village__township", "campaign")

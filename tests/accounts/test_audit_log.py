@@ -1,0 +1,132 @@
+"""Every change through the pages is logged with who made it; only the city reads the log."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from elections.models import Election, Village
+from tests.conftest import World
+
+AUDIT_LOG = reverse("accounts:audit_log")
+
+
+def entries_for(obj: object) -> list[LogEntry]:
+    content_type = ContentType.objects.get_for_model(obj)
+    return list(LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk)))
+
+
+@pytest.fixture
+def edited(world: World, township_a1_client: Client) -> Election:
+    """An election a township official postponed through the edit page."""
+    election = world.election("a1")
+    response = township_a1_client.post(
+        reverse("elections:election_edit", args=[election.pk]),
+        {
+            "status": "postponed",
+            "postponement_reason": "村党组织书记人选待定",
+            "method": "public_direct",
+            "mode": "direct",
+            "batch": "2",
+        },
+    )
+    assert response.status_code == 302
+    return election
+
+
+def test_it_logs_an_election_edit_with_the_user_who_made_it(
+    edited: Election, township_a1: User
+) -> None:
+    # then: one update entry, made by the official, with the old and new values
+    (entry,) = [e for e in entries_for(edited) if e.action == LogEntry.Action.UPDATE]
+    assert entry.actor == township_a1
+    changes = entry.changes_dict
+    assert changes["status"] == ["not_started", "postponed"]
+    assert changes["batch"] == ["1", "2"]
+    assert changes["postponement_reason"][1] == "村党组织书记人选待定"
+
+
+def test_it_logs_a_village_edit_with_the_user_who_made_it(
+    world: World, county_a: User, county_a_client: Client
+) -> None:
+    village = world.village("a2")
+
+    county_a_client.post(
+        reverse("elections:village_edit", args=[village.pk]),
+        {"name": "新名村", "kind": "rural", "party_members": "30", "grade": "weak"},
+    )
+
+    village = Village.objects.get(pk=village.pk)
+    assert village.name == "新名村"
+    (entry,) = [e for e in entries_for(village) if e.action == LogEntry.Action.UPDATE]
+    assert entry.actor == county_a
+    assert entry.changes_dict["name"][1] == "新名村"
+
+
+def test_it_logs_a_village_creation_with_the_user_who_made_it(
+    world: World, township_a1: User, township_a1_client: Client
+) -> None:
+    township_a1_client.post(
+        reverse("elections:village_create") + f"?township={world.township_a1.pk}",
+        {
+            "code": "320101001077",
+            "name": "新设村",
+            "kind": "community",
+            "party_members": "12",
+            "grade": "middle",
+            "branch_kind": "branch",
+            "seats": "3",
+        },
+    )
+
+    village = Village.objects.get(code="320101001077")
+    created = [e for e in entries_for(village) if e.action == LogEntry.Action.CREATE]
+    assert [e.actor for e in created] == [township_a1]
+    # The branch and its election, created in the same service call, are logged too.
+    election = Election.objects.get(branch__village=village)
+    assert [e.actor for e in entries_for(election)] == [township_a1]
+
+
+def test_it_lists_the_change_for_the_city(edited: Election, city_client: Client) -> None:
+    # when
+    response = city_client.get(AUDIT_LOG)
+
+    # then
+    assert response.status_code == 200
+    listed = list(response.context["page"])
+    entry = next(e for e in listed if e.object_pk == str(edited.pk) and e.action == 1)
+    assert entry.actor.username == "township_a1"
+    html = response.content.decode()
+    assert "township_a1" in html
+    assert "村党组织书记人选待定" in html
+
+
+def test_it_lists_the_newest_change_first(edited: Election, city_client: Client) -> None:
+    response = city_client.get(AUDIT_LOG)
+
+    timestamps = [entry.timestamp for entry in response.context["page"]]
+    assert timestamps == sorted(timestamps, reverse=True)
+
+
+@pytest.mark.parametrize("persona", ["county_a", "township_a1", "inspector", "no_role"])
+def test_it_keeps_the_audit_log_from_everyone_but_the_city(
+    persona: str, edited: Election, client_for
+) -> None:
+    # The log shows changes across the whole city: a county may not read other counties'.
+    response = client_for(persona).get(AUDIT_LOG)
+
+    assert response.status_code == 403
+
+
+def test_it_logs_nothing_for_a_refused_edit(world: World, inspector_client: Client) -> None:
+    election = world.election("a1")
+    before = LogEntry.objects.count()
+
+    inspector_client.post(
+        reverse("elections:election_edit", args=[election.pk]),
+        {"status": "in_progress", "method": "public_direct", "mode": "direct", "batch": "1"},
+    )
+
+    assert LogEntry.objects.count() == before

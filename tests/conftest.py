@@ -1,0 +1,188 @@
+"""A small world shared by the tests, and one signed-in client per persona.
+
+Two counties A and B, each with two townships (A1, A2, B1, B2), two villages with a Party
+branch in each township, and one campaign running today with an election for every branch.
+
+Personas (style.md rule 27): ``city`` (city organization department, staff), ``county_a``
+(county A), ``township_a1`` (township A1 of county A), ``township_b1`` (a township of the
+other county), ``inspector`` (an inspection group assigned township A1 only) and ``no_role``
+(signs in, has no role). Personas sign in with ``force_login``: ``client.login`` would go
+through django-axes, whose backend needs a request.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+
+from accounts.models import InspectionGroup, User
+from elections.models import Branch, Campaign, County, Election, Township, Village
+from tests.factories import (
+    CampaignFactory,
+    CityUserFactory,
+    CountyFactory,
+    CountyUserFactory,
+    InspectionGroupFactory,
+    InspectorUserFactory,
+    TownshipFactory,
+    TownshipUserFactory,
+    UserFactory,
+    village_with_election,
+)
+
+PERSONAS = ("anonymous", "city", "county_a", "township_a1", "township_b1", "inspector", "no_role")
+
+
+@dataclass
+class World:
+    campaign: Campaign
+    county_a: County
+    county_b: County
+    township_a1: Township
+    township_a2: Township
+    township_b1: Township
+    township_b2: Township
+    inspection_group: InspectionGroup
+    elections: dict[str, list[Election]] = field(default_factory=dict)
+
+    def election(self, township: str, index: int = 0) -> Election:
+        """The ``index``-th election of township ``"a1"``, ``"a2"``, ``"b1"`` or ``"b2"``."""
+        return self.elections[township][index]
+
+    def village(self, township: str, index: int = 0) -> Village:
+        return self.election(township, index).branch.village
+
+    def branch(self, township: str, index: int = 0) -> Branch:
+        return self.election(township, index).branch
+
+    def villages_of(self, *townships: str) -> set[Village]:
+        return {e.branch.village for t in townships for e in self.elections[t]}
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    campaign = CampaignFactory(name="2026年村(社区)党组织集中换届")
+    county_a = CountyFactory(code="320101", name="甲县")
+    county_b = CountyFactory(code="320102", name="乙县")
+    townships = {
+        "a1": TownshipFactory(county=county_a, code="320101001", name="甲一镇"),
+        "a2": TownshipFactory(county=county_a, code="320101002", name="甲二镇"),
+        "b1": TownshipFactory(county=county_b, code="320102001", name="乙一镇"),
+        "b2": TownshipFactory(county=county_b, code="320102002", name="乙二镇"),
+    }
+    elections = {
+        key: [
+            village_with_election(
+                township=township,
+                campaign=campaign,
+                code=f"{township.code}{number:03d}",
+                name=f"{township.name}{number}村",
+            )
+            for number in (1, 2)
+        ]
+        for key, township in townships.items()
+    }
+    group = InspectionGroupFactory(name="第一督查指导组", townships=[townships["a1"]])
+    return World(
+        campaign=campaign,
+        county_a=county_a,
+        county_b=county_b,
+        township_a1=townships["a1"],
+        township_a2=townships["a2"],
+        township_b1=townships["b1"],
+        township_b2=townships["b2"],
+        inspection_group=group,
+        elections=elections,
+    )
+
+
+@pytest.fixture
+def city(world: World) -> User:
+    return CityUserFactory(username="city")
+
+
+@pytest.fixture
+def county_a(world: World) -> User:
+    return CountyUserFactory(username="county_a", county=world.county_a)
+
+
+@pytest.fixture
+def township_a1(world: World) -> User:
+    return TownshipUserFactory(username="township_a1", township=world.township_a1)
+
+
+@pytest.fixture
+def township_b1(world: World) -> User:
+    return TownshipUserFactory(username="township_b1", township=world.township_b1)
+
+
+@pytest.fixture
+def inspector(world: World) -> User:
+    return InspectorUserFactory(username="inspector", inspection_group=world.inspection_group)
+
+
+@pytest.fixture
+def no_role(world: World) -> User:
+    return UserFactory(username="no_role")
+
+
+@pytest.fixture
+def users(
+    city: User, county_a: User, township_a1: User, township_b1: User, inspector: User, no_role: User
+) -> dict[str, User]:
+    return {
+        "city": city,
+        "county_a": county_a,
+        "township_a1": township_a1,
+        "township_b1": township_b1,
+        "inspector": inspector,
+        "no_role": no_role,
+    }
+
+
+def signed_in(user: User | None, **client_kwargs: object) -> Client:
+    client = Client(**client_kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_for(users: dict[str, User]) -> Callable[[str], Client]:
+    """A fresh client signed in as the named persona (``"anonymous"`` signs in as nobody)."""
+
+    def make(persona: str) -> Client:
+        return signed_in(users.get(persona))
+
+    return make
+
+
+@pytest.fixture
+def city_client(city: User) -> Client:
+    return signed_in(city)
+
+
+@pytest.fixture
+def county_a_client(county_a: User) -> Client:
+    return signed_in(county_a)
+
+
+@pytest.fixture
+def township_a1_client(township_a1: User) -> Client:
+    return signed_in(township_a1)
+
+
+@pytest.fixture
+def township_b1_client(township_b1: User) -> Client:
+    return signed_in(township_b1)
+
+
+@pytest.fixture
+def inspector_client(inspector: User) -> Client:
+    return signed_in(inspector)
+
+
+@pytest.fixture
+def no_role_client(no_role: User) -> Client:
+    return signed_in(no_role)

@@ -1,0 +1,194 @@
+"""Who may reach which page: every named route, every persona, GET and (for writes) POST.
+
+MATRIX is the single table. A new route without an entry makes
+test_it_has_an_entry_for_every_named_route fail, so nobody adds a page without saying who may
+see it. Adding one is a single entry: which object its URL points at, and the expected
+status per persona in the order of PERSONAS.
+
+Statuses: LOGIN is a redirect to the sign-in page (anonymous visitors); 404 means "absent or
+outside your region" (the two are not told apart, so ids cannot be probed); 403 means "in your
+region, but read only" or "not your role".
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS, World
+
+LOGIN = "login"
+ADMIN_NAMESPACE = "admin"
+
+Statuses = tuple[int | str, ...]
+Target = Callable[[World], tuple[dict, str]]
+
+
+def no_object(world: World) -> tuple[dict, str]:
+    return {}, ""
+
+
+def county_a(world: World) -> tuple[dict, str]:
+    return {"pk": world.county_a.pk}, ""
+
+
+def village_a1(world: World) -> tuple[dict, str]:
+    return {"pk": world.village("a1").pk}, ""
+
+
+def election_a1(world: World) -> tuple[dict, str]:
+    return {"pk": world.election("a1").pk}, ""
+
+
+def new_village_in_a1(world: World) -> tuple[dict, str]:
+    return {}, f"township={world.township_a1.pk}"
+
+
+@dataclass(frozen=True)
+class Route:
+    """``target`` gives the URL's kwargs and query string; ``get``/``post`` one status per
+    persona, in the order of PERSONAS. ``post=None``: the route writes nothing."""
+
+    target: Target
+    get: Statuses
+    post: Statuses | None = None
+
+
+#                anonymous city  county_a  township_a1  township_b1  inspector  no_role
+SIGNED_IN_ONLY = (LOGIN, 200, 200, 200, 200, 200, 403)
+OBJECT_READ = (LOGIN, 200, 200, 200, 404, 200, 403)
+OBJECT_WRITE = (LOGIN, 200, 200, 200, 404, 403, 403)
+CITY_ONLY = (LOGIN, 200, 403, 403, 403, 403, 403)
+
+MATRIX: dict[str, Route] = {
+    "home": Route(no_object, get=(LOGIN, 302, 302, 302, 302, 302, 403)),
+    "accounts:login": Route(no_object, get=(200, 302, 302, 302, 302, 302, 302)),
+    "accounts:logout": Route(no_object, get=(405,) * 7, post=(LOGIN,) * 7),
+    "accounts:audit_log": Route(no_object, get=CITY_ONLY),
+    "elections:city_progress": Route(no_object, get=SIGNED_IN_ONLY),
+    "elections:county_progress": Route(county_a, get=OBJECT_READ),
+    "elections:village_list": Route(no_object, get=SIGNED_IN_ONLY),
+    "elections:village_create": Route(new_village_in_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+    "elections:village_detail": Route(village_a1, get=OBJECT_READ),
+    "elections:village_edit": Route(village_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+    "elections:election_edit": Route(election_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+    "elections:election_row": Route(election_a1, get=OBJECT_READ),
+}
+
+
+def walk(
+    patterns: list[URLPattern | URLResolver] | None = None, namespace: str = ""
+) -> Iterator[tuple[str | None, str]]:
+    """Every route of the URLconf as (namespaced name or None, pattern)."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", str(entry.pattern)
+        else:
+            yield None, f"{namespace}{entry.pattern}"
+
+
+def in_admin(name_or_pattern: str) -> bool:
+    return name_or_pattern.startswith(f"{ADMIN_NAMESPACE}:")
+
+
+def cases() -> Iterator[object]:
+    for name, route in MATRIX.items():
+        for method, statuses in (("GET", route.get), ("POST", route.post)):
+            if statuses is None:
+                continue
+            assert len(statuses) == len(PERSONAS), f"{name} {method}: one status per persona"
+            for persona, expected in zip(PERSONAS, statuses, strict=True):
+                yield pytest.param(name, method, persona, expected, id=f"{name}-{method}-{persona}")
+
+
+def test_it_has_an_entry_for_every_named_route() -> None:
+    # given
+    routes = list(walk())
+    names = {name for name, _ in routes if name and not in_admin(name)}
+
+    # then: every page says who may see it; the admin namespace is checked as a whole below
+    missing = sorted(names - MATRIX.keys())
+    assert not missing, f"Add these routes to MATRIX in {__file__}: {missing}"
+
+
+def test_it_has_no_entry_for_a_route_that_is_gone() -> None:
+    names = {name for name, _ in walk() if name}
+
+    stale = sorted(MATRIX.keys() - names)
+    assert not stale, f"Remove these entries from MATRIX, the URLconf has no such route: {stale}"
+
+
+def test_it_finds_no_unnamed_route_outside_the_admin() -> None:
+    # An unnamed route could not be listed in MATRIX, so it would escape the check.
+    unnamed = [pattern for name, pattern in walk() if name is None and not in_admin(pattern)]
+
+    assert unnamed == []
+
+
+def test_it_enumerates_the_admin_namespace_and_excludes_only_it() -> None:
+    names = {name for name, _ in walk() if name}
+    admin_names = {name for name in names if in_admin(name)}
+
+    # The walker does see the admin (so excluding it is a choice, not blindness) ...
+    assert {"admin:index", "admin:login", "admin:elections_election_change"} <= admin_names
+    # ... and the exclusion does not swallow a look-alike namespace such as "administration".
+    assert all(name.split(":")[0] == ADMIN_NAMESPACE for name in admin_names)
+    assert names - admin_names == MATRIX.keys()
+
+
+@pytest.mark.parametrize(("name", "method", "persona", "expected"), list(cases()))
+def test_it_answers_each_persona_as_the_matrix_says(
+    name: str,
+    method: str,
+    persona: str,
+    expected: int | str,
+    world: World,
+    client_for: Callable[[str], Client],
+) -> None:
+    # given
+    kwargs, query = MATRIX[name].target(world)
+    url = reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
+    client = client_for(persona)
+
+    # when
+    response = client.get(url) if method == "GET" else client.post(url, {})
+
+    # then
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_lets_only_staff_into_the_admin(
+    persona: str, client_for: Callable[[str], Client]
+) -> None:
+    response = client_for(persona).get(reverse("admin:index"))
+
+    if persona == "city":
+        assert response.status_code == 200
+    else:
+        # Anonymous and non-staff users alike are sent to the admin's own sign-in page.
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "county_a", "township_a1", "inspector"])
+def test_it_keeps_non_staff_out_of_admin_model_pages(
+    persona: str, world: World, client_for: Callable[[str], Client]
+) -> None:
+    url = reverse("admin:elections_election_change", args=[world.election("a1").pk])
+
+    response = client_for(persona).get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
