@@ -29,7 +29,9 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InspectionGroup, Role, User
+from candidates.models import Candidacy, Certification, CommitteeMember, Person, VoteRound
 from elections.models import (
+    BRANCH_SUFFIX,
     Branch,
     BranchKind,
     Campaign,
@@ -86,11 +88,6 @@ TWO_NOMINATIONS_SHARE = 141 / 1661
 CONVENTIONAL_SHARE = 3 / 1661
 
 STREET, TOWN, XIANG = "街道", "镇", "乡"
-BRANCH_SUFFIX = {
-    BranchKind.BRANCH: "党支部",
-    BranchKind.GENERAL_BRANCH: "党总支",
-    BranchKind.COMMITTEE: "党委",
-}
 
 PREVIOUS_CAMPAIGN = {
     "name": "2021年村(社区)党组织集中换届",
@@ -366,7 +363,7 @@ def _make_branch(rng: random.Random, village: Village) -> Branch:
     else:
         kind = BranchKind.BRANCH
     if kind == BranchKind.BRANCH:
-        seats = 5 if members >= 25 and rng.random() < 0.7 else 3
+        seats = 5 if members >= 25 and rng.random() < 0.78 else 3
     else:
         seats = rng.choice((5, 5, 7)) if kind == BranchKind.GENERAL_BRANCH else rng.choice((5, 7))
     return Branch(village=village, name=village.name + BRANCH_SUFFIX[kind], kind=kind, seats=seats)
@@ -622,14 +619,29 @@ def _check(villages: int, password: str) -> None:
 
 # Models whose audit history goes with them: SQLite reuses the ids of an emptied table, and a
 # new demo village must not inherit the history of a deleted one.
-RESET_HISTORY = (County, Township, Village, Branch, Campaign, Election, InspectionGroup)
+RESET_HISTORY = (
+    County,
+    Township,
+    Village,
+    Branch,
+    Campaign,
+    Election,
+    InspectionGroup,
+    Person,
+    Candidacy,
+)
 
 
 @transaction.atomic
 def demo_reset() -> int:
-    """Deletes every region, campaign, election and inspection group, the demo users and the
-    users bound to a region; returns how many rows went. Not audited: it wipes the demo."""
+    """Deletes every region, campaign, election and inspection group, what was entered about
+    them, the demo users and the users bound to a region; returns how many rows went.
+
+    Certified results are unlocked first, without a certification record: this wipes the
+    demo, it is not the county's unlock. Not audited either.
+    """
     with disable_auditlog():
+        Election.objects.filter(locked=True).update(locked=False)
         Campaign.objects.update(previous=None)
         deleted = sum(queryset.delete()[0] for queryset in _reset_querysets())
         types = ContentType.objects.get_for_models(*RESET_HISTORY).values()
@@ -638,9 +650,15 @@ def demo_reset() -> int:
 
 
 def _reset_querysets() -> list[QuerySet]:
-    # PROTECT foreign keys decide the order: what points at a row goes before it.
+    # PROTECT foreign keys decide the order: what points at a row goes before it. Rows that
+    # CASCADE from these (reviews, notices, steps, ballot lines, tallies) go with them.
     bound = Q(county__isnull=False) | Q(township__isnull=False) | Q(inspection_group__isnull=False)
     return [
+        CommitteeMember.objects.all(),
+        Certification.objects.all(),
+        VoteRound.objects.all(),
+        Candidacy.objects.all(),
+        Person.objects.all(),
         Election.objects.all(),
         Branch.objects.all(),
         Village.objects.all(),

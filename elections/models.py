@@ -150,6 +150,13 @@ class BranchKind(models.TextChoices):
     BRANCH = "branch", _("Party branch")
 
 
+# Names are data: the branch's own name carries the kind in Chinese whatever the language.
+BRANCH_SUFFIX = {
+    BranchKind.COMMITTEE: "党委",
+    BranchKind.GENERAL_BRANCH: "党总支",
+    BranchKind.BRANCH: "党支部",
+}
+
 # A committee has 3-7 members: a branch 3-5, a general branch or committee 5-7.
 SEAT_LIMITS = {
     BranchKind.BRANCH: (3, 5),
@@ -355,6 +362,20 @@ class Election(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "branch"], name="election_one_per_branch_and_campaign"
+            ),
+            # The rules of clean(), held by the database too, against bulk writes.
+            models.CheckConstraint(
+                condition=~Q(status="postponed") | ~Q(postponement_reason=""),
+                name="election_postponed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(held_date__isnull=False),
+                name="election_completed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="conventional", mode="direct")
+                & ~Q(method="public_direct", mode="indirect"),
+                name="election_method_fits_mode",
             ),
         ]
 

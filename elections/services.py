@@ -2,7 +2,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from elections.models import Branch, BranchKind, Campaign, Election, Township, Village
+from elections.models import (
+    BRANCH_SUFFIX,
+    Branch,
+    BranchKind,
+    Campaign,
+    Election,
+    Township,
+    Village,
+)
 
 
 @transaction.atomic
@@ -15,7 +23,7 @@ def village_create(
     village.save()
     branch = Branch(
         village=village,
-        name=f"{village.name}{BranchKind(branch_kind).label}",
+        name=f"{village.name}{BRANCH_SUFFIX[BranchKind(branch_kind)]}",
         kind=branch_kind,
         seats=seats,
     )

@@ -406,7 +406,12 @@ def test_it_counts_only_the_chosen_campaign(world: World, city_client: Client) -
         start_date=world.campaign.start_date.replace(year=2021),
         end_date=world.campaign.start_date.replace(year=2021),
     )
-    Election.objects.create(campaign=earlier, branch=world.branch("a1"), status="completed")
+    Election.objects.create(
+        campaign=earlier,
+        branch=world.branch("a1"),
+        status="completed",
+        held_date=earlier.start_date,
+    )
 
     current = city_client.get(reverse("elections:city_progress"))
     chosen = city_client.get(reverse("elections:city_progress"), {"campaign": earlier.pk})

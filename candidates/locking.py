@@ -1,0 +1,127 @@
+"""Database triggers that refuse any change to a certified (locked) election's result.
+
+They guard every path, the UI, the admin, QuerySet.update() and raw SQL alike; the only way
+through is the county's logged unlock, which clears elections_election.locked first.
+
+Migrations call ``create_triggers`` and ``drop_triggers``. On SQLite a migration that rebuilds
+elections_election (AddConstraint, AlterField…) must drop the triggers first and create them
+again after, since SQLite checks the triggers' bodies when the rebuilt table is renamed.
+"""
+
+MESSAGE = "huanjie: the result of a certified election is locked"
+
+ROUND_ELECTION = "(SELECT election_id FROM candidates_voteround WHERE id = {r}.round_id)"
+
+# table -> SQL expression giving the election id of a row (r is NEW or OLD)
+GUARDED = {
+    "candidates_candidacy": "{r}.election_id",
+    "candidates_voteround": "{r}.election_id",
+    "candidates_voterexclusion": "{r}.election_id",
+    "candidates_committeemember": "{r}.election_id",
+    "candidates_ballotline": ROUND_ELECTION,
+    "candidates_tallyentry": ROUND_ELECTION,
+    "candidates_eligibilityreview": (
+        "(SELECT election_id FROM candidates_candidacy WHERE id = {r}.candidacy_id)"
+    ),
+}
+
+
+def _locked(expression: str) -> str:
+    # Built from the constants above only, never from input.
+    return f"COALESCE((SELECT locked FROM elections_election WHERE id = {expression}), FALSE)"  # noqa: S608
+
+
+def sqlite_statements() -> list[str]:
+    statements = [
+        "CREATE TRIGGER huanjie_lock_election_update BEFORE UPDATE ON elections_election "
+        f"WHEN OLD.locked AND NEW.locked BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+        "CREATE TRIGGER huanjie_lock_election_delete BEFORE DELETE ON elections_election "
+        f"WHEN OLD.locked BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+    ]
+    for table, election in GUARDED.items():
+        new, old = election.format(r="NEW"), election.format(r="OLD")
+        conditions = {
+            "INSERT": _locked(new),
+            "UPDATE": f"{_locked(new)} OR {_locked(old)}",
+            "DELETE": _locked(old),
+        }
+        for event, condition in conditions.items():
+            statements.append(
+                f"CREATE TRIGGER huanjie_lock_{table}_{event.lower()} BEFORE {event} ON {table} "
+                f"WHEN {condition} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+            )
+    return statements
+
+
+def sqlite_drop() -> list[str]:
+    names = ["huanjie_lock_election_update", "huanjie_lock_election_delete"]
+    for table in GUARDED:
+        names += [f"huanjie_lock_{table}_{e}" for e in ("insert", "update", "delete")]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
+
+
+def postgres_statements() -> list[str]:
+    statements = [
+        f"""CREATE OR REPLACE FUNCTION huanjie_lock_election() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' AND OLD.locked THEN
+                RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF TG_OP = 'UPDATE' AND OLD.locked AND NEW.locked THEN
+                RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+            RETURN NEW;
+        END $$ LANGUAGE plpgsql""",
+        "CREATE TRIGGER huanjie_lock_election BEFORE UPDATE OR DELETE ON elections_election "
+        "FOR EACH ROW EXECUTE FUNCTION huanjie_lock_election()",
+    ]
+    for table, election in GUARDED.items():
+        new, old = election.format(r="NEW"), election.format(r="OLD")
+        statements += [
+            f"""CREATE OR REPLACE FUNCTION huanjie_lock_{table}() RETURNS trigger AS $$
+            BEGIN
+                IF TG_OP IN ('INSERT', 'UPDATE') AND {_locked(new)} THEN
+                    RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+                END IF;
+                IF TG_OP IN ('UPDATE', 'DELETE') AND {_locked(old)} THEN
+                    RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+                END IF;
+                IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql""",
+            f"CREATE TRIGGER huanjie_lock_{table} BEFORE INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION huanjie_lock_{table}()",
+        ]
+    return statements
+
+
+def postgres_drop() -> list[str]:
+    statements = [
+        "DROP TRIGGER IF EXISTS huanjie_lock_election ON elections_election",
+        "DROP FUNCTION IF EXISTS huanjie_lock_election()",
+    ]
+    for table in GUARDED:
+        statements += [
+            f"DROP TRIGGER IF EXISTS huanjie_lock_{table} ON {table}",
+            f"DROP FUNCTION IF EXISTS huanjie_lock_{table}()",
+        ]
+    return statements
+
+
+STATEMENTS = {
+    "sqlite": (sqlite_statements, sqlite_drop),
+    "postgresql": (postgres_statements, postgres_drop),
+}
+
+
+def create_triggers(apps, schema_editor) -> None:
+    forward, _ = STATEMENTS[schema_editor.connection.vendor]
+    for statement in forward():
+        schema_editor.execute(statement)
+
+
+def drop_triggers(apps, schema_editor) -> None:
+    _, backward = STATEMENTS[schema_editor.connection.vendor]
+    for statement in backward():
+        schema_editor.execute(statement)
