@@ -1,11 +1,13 @@
+from functools import partial
+
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from elections import services
 from elections.models import Branch, Campaign, County, Election, Township, Village
+from elections.tasks import campaign_open_elections as open_elections_task
 
 
 @admin.register(County)
@@ -53,16 +55,13 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Enter every Party organization in the selected campaigns"))
     def open_elections(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # A province holds 25,000 branches: a worker enters them, after this request commits.
         for campaign in queryset:
-            count = services.campaign_open_elections(campaign=campaign)
+            transaction.on_commit(partial(open_elections_task.delay, campaign.pk), robust=False)
             self.message_user(
                 request,
-                ngettext(
-                    "%(count)d election entered in %(campaign)s.",
-                    "%(count)d elections entered in %(campaign)s.",
-                    count,
-                )
-                % {"count": count, "campaign": campaign},
+                _("The elections of %(campaign)s are being entered in the background.")
+                % {"campaign": campaign},
                 messages.SUCCESS,
             )
 

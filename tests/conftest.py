@@ -10,13 +10,18 @@ other county), ``inspector`` (an inspection group assigned township A1 only) and
 through django-axes, whose backend needs a request.
 """
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+import redis
+from celery import Celery
+from celery.contrib.testing.worker import start_worker
 from django.test import Client
 
 from accounts.models import InspectionGroup, User
+from config.celery_app import app as celery_app
 from elections.models import Branch, Campaign, County, Election, Township, Village
 from tests.factories import (
     CampaignFactory,
@@ -186,3 +191,47 @@ def inspector_client(inspector: User) -> Client:
 @pytest.fixture
 def no_role_client(no_role: User) -> Client:
     return signed_in(no_role)
+
+
+# Real services ------------------------------------------------------------------------------
+# Tests that need PostgreSQL or Redis skip where the service is absent on a developer's
+# machine, but under CI (HUANJIE_REQUIRE_SERVICES=1, set by scripts/test.sh when CI=true)
+# an absent service fails them instead: nothing is skipped silently.
+
+
+def require_service(name: str, reason: str) -> None:
+    if os.environ.get("HUANJIE_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{name} is required here but not available: {reason}")
+    pytest.skip(f"{name} not available: {reason}")
+
+
+def redis_url() -> str:
+    from django.conf import settings
+
+    url = settings.TEST_REDIS_URL
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        require_service("Redis", f"{url}: {error}")
+    return url
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[Celery]:
+    """A real Celery worker (in a thread of this process) consuming from a real Redis."""
+    from celery.contrib.testing import tasks  # noqa: F401  registers celery.ping
+
+    url = redis_url()
+    redis.Redis.from_url(url).flushdb()
+    saved = {key: celery_app.conf[key] for key in WORKER_CONF}
+    celery_app.conf.update(
+        broker_url=url, result_backend=url, task_always_eager=False, task_store_eager_result=False
+    )
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=True, shutdown_timeout=10):
+            yield celery_app
+    finally:
+        celery_app.conf.update(saved)
+
+
+WORKER_CONF = ("broker_url", "result_backend", "task_always_eager", "task_store_eager_result")
