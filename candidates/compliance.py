@@ -69,9 +69,9 @@ def committee_outcome(election: Election) -> CommitteeOutcome:
         .prefetch_related("lines")
         .order_by("number")
     )
-    elected: list = []
+    elected: dict = {}  # ordered and without repeats, whatever a later round's ballot held
     for vote_round in rounds:
-        elected.extend(round_outcome(vote_round).elected)
+        elected.update(dict.fromkeys(round_outcome(vote_round).elected))
     return CommitteeOutcome(seats=election.branch.seats, rounds=rounds, elected=tuple(elected))
 
 

@@ -26,6 +26,14 @@ GUARDED = {
 }
 
 
+# Unlocking is allowed only after the county's unlock was recorded (certification service).
+UNLOCK_RECORDED = (
+    "EXISTS (SELECT 1 FROM candidates_certification c WHERE c.election_id = OLD.id "
+    "AND c.action = 'unlock' AND (OLD.certified_at IS NULL OR c.at >= OLD.certified_at))"
+)
+UNLOCK_MESSAGE = "huanjie: a certified election is unlocked only with a recorded unlock"
+
+
 def _locked(expression: str) -> str:
     # Built from the constants above only, never from input.
     return f"COALESCE((SELECT locked FROM elections_election WHERE id = {expression}), FALSE)"  # noqa: S608
@@ -37,6 +45,9 @@ def sqlite_statements() -> list[str]:
         f"WHEN OLD.locked AND NEW.locked BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
         "CREATE TRIGGER huanjie_lock_election_delete BEFORE DELETE ON elections_election "
         f"WHEN OLD.locked BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+        "CREATE TRIGGER huanjie_lock_election_unlock BEFORE UPDATE ON elections_election "
+        f"WHEN OLD.locked AND NOT NEW.locked AND NOT {UNLOCK_RECORDED} "
+        f"BEGIN SELECT RAISE(ABORT, '{UNLOCK_MESSAGE}'); END",
     ]
     for table, election in GUARDED.items():
         new, old = election.format(r="NEW"), election.format(r="OLD")
@@ -54,7 +65,11 @@ def sqlite_statements() -> list[str]:
 
 
 def sqlite_drop() -> list[str]:
-    names = ["huanjie_lock_election_update", "huanjie_lock_election_delete"]
+    names = [
+        "huanjie_lock_election_update",
+        "huanjie_lock_election_delete",
+        "huanjie_lock_election_unlock",
+    ]
     for table in GUARDED:
         names += [f"huanjie_lock_{table}_{e}" for e in ("insert", "update", "delete")]
     return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
@@ -69,6 +84,10 @@ def postgres_statements() -> list[str]:
             END IF;
             IF TG_OP = 'UPDATE' AND OLD.locked AND NEW.locked THEN
                 RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF TG_OP = 'UPDATE' AND OLD.locked AND NOT NEW.locked AND NOT {UNLOCK_RECORDED} THEN
+                RAISE EXCEPTION '{UNLOCK_MESSAGE}'
+                    USING ERRCODE = 'integrity_constraint_violation';
             END IF;
             IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
             RETURN NEW;

@@ -215,6 +215,8 @@ def decide(*, yes_votes: Mapping[Hashable, int], seats: int, base: int, rules: R
     A tie straddling the last seat goes to a re-vote among the tied; too few above half
     leaves a shortfall for a further round, never filled from below half.
     """
+    if seats < 1:
+        return Outcome(elected=())
     passing = sorted(
         (
             key

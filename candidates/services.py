@@ -74,9 +74,30 @@ MSG_OBJECTIONS_OPEN = gettext_lazy(
     "%(count)d objection(s) received during the public notice are not settled yet."
 )
 MSG_BAD_TRANSITION = gettext_lazy("A candidate cannot go from %(from)s to %(to)s.")
-MSG_SAME_TYPIST = gettext_lazy(
-    "The second entry of a tally must be typed by a different user from the first."
+MSG_CANNOT_ADVANCE = gettext_lazy(
+    "A candidate at the stage “%(stage)s” cannot be moved on by hand: official candidates "
+    "are elected or not by the certified vote."
 )
+MSG_NO_SEATS = gettext_lazy("A round must have at least one seat.")
+MSG_TALLY_FIGURE = gettext_lazy("%(field)s must be a whole number of zero or more.")
+MSG_TALLY_NAMES = gettext_lazy(
+    "The entry must give yes, no and abstain for exactly the names on the ballot."
+)
+MSG_WRITE_IN_ELECTED = gettext_lazy(
+    "The written-in name %(name)s was elected: register them as a candidate of this election "
+    "first, so that the committee records who they are."
+)
+MSG_ALREADY_ELECTED = gettext_lazy(
+    "%(name)s was already elected to the committee in an earlier round."
+)
+MSG_STEP_AFTER_DEPENDENT = gettext_lazy(
+    "“%(step)s” cannot be completed on %(date)s, after “%(after)s” that depends on it "
+    "(%(after_date)s)."
+)
+MSG_STEP_DEPENDENT_DONE = gettext_lazy(
+    "“%(step)s” cannot be reopened while “%(after)s”, which depends on it, is completed."
+)
+MSG_NOT_LOCKED = gettext_lazy("This election is not locked.")
 MSG_ROUND_ENTERED = gettext_lazy("This round's tally has already been accepted.")
 MSG_NOT_COUNTY = gettext_lazy("Only the county organization department can do this.")
 MSG_NOT_READY = gettext_lazy(
@@ -110,11 +131,20 @@ ATTACHMENT_SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": "image/png",
     b"PK\x03\x04": "application/zip",  # docx / xlsx are zip containers
 }
-ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx"}
+# The content type each accepted extension must have on sniffing.
+ATTACHMENT_EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".docx": "application/zip",
+    ".xlsx": "application/zip",
+}
 
 
 def _require_unlocked(election: Election) -> None:
-    if election.locked:
+    # Asks the database, not the object handed in, which may be stale.
+    if Election.objects.filter(pk=election.pk, locked=True).exists():
         raise ValidationError(MSG_LOCKED)
 
 
@@ -273,9 +303,7 @@ def candidacy_advance(*, by: User, candidacy: Candidacy, today: date | None = No
     today = today or timezone.localdate()
     target = ALLOWED_ADVANCES.get(Stage(candidacy.stage))
     if target is None:
-        raise ValidationError(
-            MSG_BAD_TRANSITION % {"from": candidacy.get_stage_display(), "to": Stage.OFFICIAL.label}
-        )
+        raise ValidationError(MSG_CANNOT_ADVANCE % {"stage": candidacy.get_stage_display()})
     if target == Stage.PROSPECTIVE:
         _check_prospective(candidacy)
     else:
@@ -350,9 +378,24 @@ def step_update(*, by: User, step: ElectionStep, **fields: Any) -> ElectionStep:
         if step.done_on < before.done_on:
             names |= {"date": step.done_on.isoformat(), "before_date": before.done_on.isoformat()}
             raise ValidationError({"done_on": MSG_STEP_BEFORE_DEPENDENCY % names})
+    _check_dependents(step)
     step.full_clean()
     step.save()
     return step
+
+
+def _check_dependents(step: ElectionStep) -> None:
+    """Steps that depend on this one were completed no earlier, and stay after it."""
+    dependents = ElectionStep.objects.filter(
+        election=step.election_id, definition__depends_on=step.definition_id, done_on__isnull=False
+    ).select_related("definition")
+    for after in dependents:
+        names = {"step": step.definition.name, "after": after.definition.name}
+        if step.done_on is None:
+            raise ValidationError({"done_on": MSG_STEP_DEPENDENT_DONE % names})
+        if step.done_on > after.done_on:
+            names |= {"date": step.done_on.isoformat(), "after_date": after.done_on.isoformat()}
+            raise ValidationError({"done_on": MSG_STEP_AFTER_DEPENDENT % names})
 
 
 def _sniff(head: bytes) -> str | None:
@@ -372,7 +415,7 @@ def attachment_add(*, by: User, step: ElectionStep, upload: Any) -> StepAttachme
     head = upload.read(16)
     upload.seek(0)
     content_type = _sniff(head)
-    if extension not in ATTACHMENT_EXTENSIONS or content_type is None:
+    if content_type is None or ATTACHMENT_EXTENSIONS.get(extension) != content_type:
         raise ValidationError({"file": MSG_ATTACHMENT_TYPE})
     attachment = StepAttachment(
         step=step,
@@ -390,10 +433,11 @@ def round_candidates(election: Election, kind: str) -> list[Candidacy]:
     """Who may stand in a round: official candidates for the committee; for the secretary
     and deputies, the members the committee rounds elected."""
     standing = election.candidacies.select_related("person")
+    elected = [key for key in committee_outcome(election).elected if isinstance(key, int)]
     if kind == RoundKind.COMMITTEE:
-        return list(standing.filter(stage=Stage.OFFICIAL))
-    elected = committee_outcome(election).elected
-    return [c for c in standing.filter(pk__in=elected)]
+        # A further round is for the seats still empty: who is elected stands no more.
+        return list(standing.filter(stage=Stage.OFFICIAL).exclude(pk__in=elected))
+    return list(standing.filter(pk__in=elected))
 
 
 @transaction.atomic
@@ -409,6 +453,8 @@ def round_open(
 ) -> VoteRound:
     """Opens a round with its ballot; a competitive round needs enough candidates."""
     _require_unlocked(election)
+    if seats < 1:
+        raise ValidationError({"seats": MSG_NO_SEATS})
     candidacies = list(candidacies)
     allowed = {c.pk for c in round_candidates(election, kind)}
     for candidacy in candidacies:
@@ -471,6 +517,7 @@ def tally_enter(*, by: User, vote_round: VoteRound, data: Mapping) -> list[str] 
     _require_unlocked(vote_round.election)
     if vote_round.status != RoundStatus.OPEN:
         raise ValidationError(MSG_ROUND_ENTERED)
+    _check_tally_shape(vote_round, data)
     TallyEntry.objects.update_or_create(
         round=vote_round, entered_by=by, defaults={"data": dict(data)}
     )
@@ -485,6 +532,28 @@ def tally_enter(*, by: User, vote_round: VoteRound, data: Mapping) -> list[str] 
     if not differences:
         _apply_tally(vote_round, mine.data)
     return differences
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_tally_shape(vote_round: VoteRound, data: Mapping) -> None:
+    """An entry gives every figure and exactly the ballot's names, as whole numbers."""
+    errors = {}
+    for name in TALLY_FIELDS:
+        if not _whole(data.get(name)):
+            label = VoteRound._meta.get_field(name).verbose_name
+            errors[name] = MSG_TALLY_FIGURE % {"field": label}
+    votes = data.get("votes")
+    keys = {line.key for line in vote_round.lines.all()}
+    well_formed = isinstance(votes, Mapping) and set(votes) == keys
+    if not well_formed or not all(
+        isinstance(v, list | tuple) and len(v) == 3 and all(map(_whole, v)) for v in votes.values()
+    ):
+        errors["votes"] = MSG_TALLY_NAMES
+    if errors:
+        raise ValidationError(errors)
 
 
 def _apply_tally(vote_round: VoteRound, data: Mapping) -> None:
@@ -522,6 +591,10 @@ def election_certify(
     if failed and not override_reason.strip():
         raise ValidationError(MSG_RULES_FAILED % {"rules": "；".join(r.message for r in failed)})
     deputies = _post_outcome(election, RoundKind.DEPUTY)
+    for outcome in (committee, secretary, deputies):
+        for key in outcome.elected if outcome else ():
+            if not isinstance(key, int):
+                raise ValidationError(MSG_WRITE_IN_ELECTED % {"name": key.removeprefix("w:")})
     posts = {pk: Post.MEMBER for pk in committee.elected}
     posts |= {pk: Post.DEPUTY for pk in (deputies.elected if deputies else ())}
     posts |= {pk: Post.SECRETARY for pk in secretary.elected[:1]}
@@ -566,10 +639,14 @@ def election_unlock(*, by: User, election: Election, reason: str) -> Certificati
     """The county's logged unlocking, the only way to change a certified result."""
     election = Election.objects.select_for_update().get(pk=election.pk)
     _require_county(by, election)
+    if not election.locked:
+        raise ValidationError(MSG_NOT_LOCKED)
     if not reason.strip():
         raise ValidationError({"reason": MSG_REASON_REQUIRED})
-    election.locked, election.updated_by = False, by
-    election.save(update_fields=["locked", "updated_by", "updated_at"])
-    return Certification.objects.create(
+    # The record goes first: the database refuses to unlock an election without one.
+    certification = Certification.objects.create(
         election=election, action=Certification.Action.UNLOCK, reason=reason.strip(), by=by
     )
+    election.locked, election.updated_by = False, by
+    election.save(update_fields=["locked", "updated_by", "updated_at"])
+    return certification

@@ -637,11 +637,21 @@ def demo_reset() -> int:
     """Deletes every region, campaign, election and inspection group, what was entered about
     them, the demo users and the users bound to a region; returns how many rows went.
 
-    Certified results are unlocked first, without a certification record: this wipes the
-    demo, it is not the county's unlock. Not audited either.
+    Certified results are unlocked first, each with an unlock record (the database refuses an
+    unlock without one) that the wipe then deletes with the rest. Not audited.
     """
     with disable_auditlog():
-        Election.objects.filter(locked=True).update(locked=False)
+        locked = Election.objects.filter(locked=True)
+        Certification.objects.bulk_create(
+            Certification(
+                election_id=election.pk,
+                action=Certification.Action.UNLOCK,
+                reason="演示数据重置",
+                by_id=election.certifications.latest("at").by_id,
+            )
+            for election in locked
+        )
+        locked.update(locked=False)
         Campaign.objects.update(previous=None)
         deleted = sum(queryset.delete()[0] for queryset in _reset_querysets())
         types = ContentType.objects.get_for_models(*RESET_HISTORY).values()
