@@ -11,5 +11,6 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("elections/", include("elections.urls")),
+    path("candidates/", include("candidates.urls")),
     path("admin/", admin.site.urls),
 ]

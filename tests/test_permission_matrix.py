@@ -10,14 +10,28 @@ outside your region" (the two are not told apart, so ids cannot be probed); 403 
 region, but read only" or "not your role".
 """
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from candidates.models import (
+    Candidacy,
+    ElectionStep,
+    Objection,
+    Person,
+    PublicNotice,
+    StepAttachment,
+    StepDefinition,
+    VoterExclusion,
+    VoteRound,
+)
 from tests.conftest import PERSONAS, World
+from tests.factories import TownshipUserFactory
 
 LOGIN = "login"
 ADMIN_NAMESPACE = "admin"
@@ -76,6 +90,98 @@ MATRIX: dict[str, Route] = {
     "elections:election_edit": Route(election_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
     "elections:election_row": Route(election_a1, get=OBJECT_READ),
 }
+
+
+def candidates_a1(world: World) -> dict:
+    """One object of every kind the candidates pages address, in township A1 (made once)."""
+    if not hasattr(world, "candidates_a1"):
+        election = world.election("a1")
+        person = Person.objects.create(
+            name="甲",
+            gender="M",
+            birth_date=datetime.date(1980, 1, 1),
+            id_number="320102198001010018",
+            township=world.township_a1,
+        )
+        candidacy = Candidacy.objects.create(election=election, person=person, education="bachelor")
+        notice = PublicNotice.objects.create(
+            election=election,
+            kind="prospective",
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 1, 5),
+        )
+        definition = StepDefinition.objects.filter(method=election.method).first()
+        step = ElectionStep.objects.create(election=election, definition=definition)
+        attachment = StepAttachment(
+            step=step,
+            original_name="a.pdf",
+            content_type="application/pdf",
+            size=5,
+            uploaded_by=TownshipUserFactory(township=world.township_a1),
+        )
+        attachment.file.save("a.pdf", ContentFile(b"%PDF-"), save=True)
+        world.candidates_a1 = {
+            "election": election,
+            "candidacy": candidacy,
+            "person": person,
+            "notice": notice,
+            "objection": Objection.objects.create(
+                notice=notice, received_on=datetime.date(2026, 1, 2), content="x"
+            ),
+            "step": step,
+            "attachment": attachment,
+            "exclusion": VoterExclusion.objects.create(
+                election=election, name="乙", reason="abroad"
+            ),
+            "round": VoteRound.objects.create(
+                election=election, kind="committee", seats=3, held_on=datetime.date(2026, 1, 10)
+            ),
+        }
+    return world.candidates_a1
+
+
+def a1(kind: str) -> Target:
+    def target(world: World) -> tuple[dict, str]:
+        return {"pk": candidates_a1(world)[kind].pk}, ""
+
+    return target
+
+
+# Candidates pages -----------------------------------------------------------------------
+#                anonymous city  county_a  township_a1  township_b1  inspector  no_role
+POST_ONLY = (LOGIN, 405, 405, 405, 405, 405, 403)
+WRITE_REDIRECTS = (LOGIN, 302, 302, 302, 404, 403, 403)
+COUNTY_WRITE = (LOGIN, 403, 200, 403, 404, 403, 403)
+
+MATRIX.update(
+    {
+        "candidates:election_detail": Route(a1("election"), get=OBJECT_READ),
+        "candidates:candidacy_create": Route(a1("election"), get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "candidates:id_check": Route(no_object, get=(LOGIN, 200, 200, 200, 200, 403, 403)),
+        "candidates:candidacy_detail": Route(a1("candidacy"), get=OBJECT_READ),
+        "candidates:candidacy_edit": Route(a1("candidacy"), get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "candidates:review_record": Route(a1("candidacy"), get=POST_ONLY, post=OBJECT_WRITE),
+        "candidates:township_vote": Route(a1("candidacy"), get=POST_ONLY, post=OBJECT_WRITE),
+        "candidates:candidacy_advance": Route(a1("candidacy"), get=POST_ONLY, post=WRITE_REDIRECTS),
+        "candidates:candidacy_withdraw": Route(a1("candidacy"), get=POST_ONLY, post=OBJECT_WRITE),
+        "candidates:person_reveal": Route(a1("person"), get=POST_ONLY, post=OBJECT_WRITE),
+        "candidates:notice_save": Route(a1("election"), get=POST_ONLY, post=OBJECT_WRITE),
+        "candidates:objection_create": Route(a1("notice"), get=POST_ONLY, post=OBJECT_WRITE),
+        "candidates:objection_settle": Route(a1("objection"), get=POST_ONLY, post=OBJECT_WRITE),
+        "candidates:step_create": Route(a1("election"), get=POST_ONLY, post=WRITE_REDIRECTS),
+        "candidates:step_edit": Route(a1("step"), get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "candidates:attachment_upload": Route(a1("step"), get=POST_ONLY, post=OBJECT_WRITE),
+        "candidates:attachment_download": Route(a1("attachment"), get=OBJECT_READ),
+        "candidates:exclusion_create": Route(a1("election"), get=POST_ONLY, post=OBJECT_WRITE),
+        "candidates:exclusion_delete": Route(a1("exclusion"), get=POST_ONLY, post=WRITE_REDIRECTS),
+        "candidates:round_create": Route(a1("election"), get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "candidates:tally_entry": Route(a1("round"), get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "candidates:tally_reset": Route(a1("round"), get=POST_ONLY, post=WRITE_REDIRECTS),
+        "candidates:approval_queue": Route(no_object, get=(LOGIN, 200, 200, 403, 403, 403, 403)),
+        "candidates:election_certify": Route(a1("election"), get=POST_ONLY, post=COUNTY_WRITE),
+        "candidates:election_unlock": Route(a1("election"), get=POST_ONLY, post=COUNTY_WRITE),
+    }
+)
 
 
 def walk(
