@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates import rules
 from candidates.models import RoundKind, RoundStatus, VoterExclusion, VoteRound
-from elections.models import Election
+from elections.models import Election, Mode
 
 MSG_TIE = _(
     "Round %(number)d: a tie at the last seat among %(names)s; hold a re-vote among them for "
@@ -112,7 +112,7 @@ def round_report(vote_round: VoteRound, *, first_of_kind: bool) -> RoundReport:
         )
     )
     if first_of_kind:
-        competitive = r.kind == RoundKind.COMMITTEE or r.election.mode == "direct"
+        competitive = r.kind == RoundKind.COMMITTEE or r.election.mode == Mode.DIRECT
         candidates = sum(1 for line in lines if line.candidacy_id)
         results.append(
             rules.check_margin(
@@ -144,6 +144,16 @@ SETTLED_BY_LATER_ROUND = {"tie", "shortfall", "round_void", "quorum", "ballots",
 MSG_SETTLED = _(" (settled by a later round)")
 
 
+def _labelled(report: RoundReport) -> RoundReport:
+    """Names the round's kind in each message: a committee round 1 and a secretary round 1
+    stand side by side on the compliance panel."""
+    label = report.round.get_kind_display()
+    report.results = [
+        rules.RuleResult(r.code, r.ok, f"{label} · {r.message}") for r in report.results
+    ]
+    return report
+
+
 def election_round_reports(election: Election) -> list[RoundReport]:
     rounds = list(
         election.rounds.prefetch_related("lines__candidacy__person").order_by(
@@ -152,7 +162,8 @@ def election_round_reports(election: Election) -> list[RoundReport]:
     )
     reports, seen = [], set()
     for vote_round in rounds:
-        reports.append(round_report(vote_round, first_of_kind=vote_round.kind not in seen))
+        report = round_report(vote_round, first_of_kind=vote_round.kind not in seen)
+        reports.append(_labelled(report))
         seen.add(vote_round.kind)
     for report in reports:
         later = any(r.kind == report.round.kind and r.number > report.round.number for r in rounds)
@@ -204,13 +215,10 @@ def election_compliance(election: Election) -> list[rules.RuleResult]:
             results.append(
                 rules.RuleResult("committee_incomplete", True, str(MSG_COMMITTEE_COMPLETE % values))
             )
-    has_secretary = election.rounds.filter(
+    secretary_rounds = election.rounds.filter(
         kind=RoundKind.SECRETARY, status=RoundStatus.ENTERED
-    ).exists()
-    secretary_elected = has_secretary and any(
-        round_outcome(r).elected
-        for r in election.rounds.filter(kind=RoundKind.SECRETARY, status=RoundStatus.ENTERED)
-    )
+    ).prefetch_related("lines")
+    secretary_elected = any(round_outcome(r).elected for r in secretary_rounds)
     results.append(
         rules.RuleResult(
             "secretary",

@@ -98,6 +98,12 @@ MSG_STEP_DEPENDENT_DONE = gettext_lazy(
     "“%(step)s” cannot be reopened while “%(after)s”, which depends on it, is completed."
 )
 MSG_NOT_LOCKED = gettext_lazy("This election is not locked.")
+MSG_REGISTERED_ELSEWHERE = gettext_lazy(
+    "This ID number is registered elsewhere under another name; check the number and the name."
+)
+MSG_ROUND_NOT_OPEN = gettext_lazy(
+    "Only the entries of a round awaiting its tally can be discarded."
+)
 MSG_ROUND_ENTERED = gettext_lazy("This round's tally has already been accepted.")
 MSG_NOT_COUNTY = gettext_lazy("Only the county organization department can do this.")
 MSG_NOT_READY = gettext_lazy(
@@ -172,11 +178,19 @@ def campaign_ensure_review_lists(*, campaign: Campaign) -> None:
 
 @transaction.atomic
 def person_save(*, by: User, township_id: int, **fields: Any) -> Person:
-    """The person with this ID number, created or brought up to date."""
+    """The person with this ID number, created or brought up to date.
+
+    A person registered outside the user's region is linked as they are, never changed (the
+    user may not even see them); a different name typed for that number is refused.
+    """
     fields["id_number"] = normalize_id_number(fields["id_number"])
     person = Person.objects.filter(id_number=fields["id_number"]).first()
     if person is None:
         person = Person(township_id=township_id)
+    elif not Person.objects.visible_to(by).filter(pk=person.pk).exists():
+        if fields.get("name") and fields["name"] != person.name:
+            raise ValidationError({"id_number": MSG_REGISTERED_ELSEWHERE})
+        return person
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean()
@@ -569,9 +583,13 @@ def _apply_tally(vote_round: VoteRound, data: Mapping) -> None:
     BallotLine.objects.bulk_update(lines, ["yes", "no", "abstain"])
 
 
+@transaction.atomic
 def tally_reject_entries(*, by: User, vote_round: VoteRound) -> None:
-    """Discards both typings of a round so that it can be entered afresh."""
+    """Discards both typings of a round still open, so that it can be entered afresh."""
+    vote_round = VoteRound.objects.select_for_update().get(pk=vote_round.pk)
     _require_unlocked(vote_round.election)
+    if vote_round.status != RoundStatus.OPEN:
+        raise ValidationError(MSG_ROUND_NOT_OPEN)
     vote_round.entries.all().delete()
 
 

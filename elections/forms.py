@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from elections.models import SEAT_LIMITS, Branch, BranchKind, Election, Village
+from elections.services import MSG_LOCKED
 
 
 class BootstrapMixin:
@@ -37,6 +38,12 @@ class DateInput(forms.DateInput):
 
 
 class ElectionForm(BootstrapMixin, forms.ModelForm):
+    def clean(self) -> dict:
+        # The service refuses too; saying it here re-renders the form with the reason.
+        if self.instance.locked:
+            raise forms.ValidationError(MSG_LOCKED)
+        return super().clean()
+
     class Meta:
         model = Election
         fields = [

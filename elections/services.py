@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from elections.models import (
@@ -44,8 +46,15 @@ def village_update(*, by: User, village: Village, **fields: object) -> Village:
     return village
 
 
+MSG_LOCKED = _(
+    "The result of this election is certified and locked; the county must unlock it first."
+)
+
+
 @transaction.atomic
 def election_update(*, by: User, election: Election, **fields: object) -> Election:
+    if Election.objects.filter(pk=election.pk, locked=True).exists():
+        raise ValidationError(MSG_LOCKED)
     for name, value in fields.items():
         setattr(election, name, value)
     election.updated_by = by

@@ -925,7 +925,9 @@ def test_it_settles_a_tie_at_the_last_seat_with_a_revote_among_the_tied(
     tie = next(r for r in election_compliance(election) if r.code == "tie")
     names = "、".join(x.person.name for x in (b, c, d))
     assert not tie.ok
-    assert tie.message == str(compliance.MSG_TIE % {"number": 1, "names": names, "seats": 2})
+    assert tie.message == "委员 · " + str(
+        compliance.MSG_TIE % {"number": 1, "names": names, "seats": 2}
+    )
 
     # when the re-vote among them for two seats elects B and C
     revote = services.round_open(
@@ -975,7 +977,7 @@ def test_it_reports_a_shortfall_for_a_further_round(
     enter_twice(vote_round, (township_a1, second_typist), dict(zip(candidates, yes, strict=True)))
 
     results = {r.code: r for r in election_compliance(election)}
-    expected = str(compliance.MSG_SHORTFALL % {"number": 1, "missing": missing})
+    expected = "委员 · " + str(compliance.MSG_SHORTFALL % {"number": 1, "missing": missing})
     if may_reduce:
         expected += str(compliance.MSG_SHORTFALL_REDUCE)
     assert results["shortfall"].message == expected
