@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "audits",
     "petitions",
     "reports",
+    "sheets",
 ]
 
 MIDDLEWARE = [

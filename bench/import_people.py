@@ -1,0 +1,103 @@
+"""Measures the people import: rows/s creating, updating and as a dry run, and peak memory.
+
+Usage (PostgreSQL, as the issue asks):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/huanjie_bench \
+        .venv/bin/python bench/import_people.py --rows 10000 100000
+It builds a demo city big enough (seed_demo), writes each roster the way Excel does
+(XlsxWriter), then times: reading alone (calamine), the dry run, the first import
+(creating) and the same file again (updating). Medians of --repeat runs.
+"""
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import xlsxwriter  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from candidates.demo import roster_rows  # noqa: E402
+from candidates.models import Candidacy, CommitteeMember, Person  # noqa: E402
+from candidates.resources import PEOPLE_COLUMNS, PeopleImporter  # noqa: E402
+from elections.models import Campaign, Village  # noqa: E402
+from sheets.reader import read_rows  # noqa: E402
+
+
+def write_file(path: Path, rows: list[list]) -> None:
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet(PeopleImporter.sheet_name)
+    sheet.write_row(0, 0, [c.header for c in PEOPLE_COLUMNS])
+    for i, row in enumerate(rows, start=1):
+        sheet.write_row(i, 0, row)
+    workbook.close()
+
+
+def timed(action: object) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, nargs="+", default=[10000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    per_village = 5
+    villages_needed = max(args.rows) // per_village
+    call_command("seed_demo", "--reset", "--villages", str(max(villages_needed, 100)), stdout=open(os.devnull, "w"))
+    user = User.objects.get(username="city")
+    campaign = Campaign.objects.current()
+    villages = list(Village.objects.order_by("code").values_list("code", "name"))
+    print(f"database: {django.db.connection.vendor}; villages: {len(villages)}")
+    for count in args.rows:
+        rows = list(roster_rows(random.Random(count), villages[: count // per_village], campaign.reference_date, per_village))
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "people.xlsx"
+            write_file(path, rows)
+            figures = {"read": [], "dry run": [], "create": [], "update": []}
+            for _ in range(args.repeat):
+                CommitteeMember.objects.all().delete()
+                Candidacy.objects.all().delete()
+                Person.objects.all().delete()
+                figures["read"].append(timed(lambda: sum(1 for _ in read_rows(path, PeopleImporter.sheet_name))))
+                importer = PeopleImporter(user=user, campaign=campaign)
+                figures["dry run"].append(timed(lambda: check(importer.run_file(path, dry_run=True), count)))
+                figures["create"].append(timed(lambda: check(importer.run_file(path), count, created=True)))
+                figures["update"].append(timed(lambda: check(importer.run_file(path), count, created=False)))
+            size = path.stat().st_size / 2**20
+            print(f"\n{count:,} rows ({size:.1f} MB xlsx), median of {args.repeat}:")
+            for name, seconds in figures.items():
+                median = statistics.median(seconds)
+                print(f"  {name:8s} {median:7.2f} s  {count / median:9,.0f} rows/s")
+    print(f"\npeak memory of this process: {peak_mb():.0f} MB")
+
+
+def check(outcome: object, count: int, created: bool | None = None) -> None:
+    assert outcome.ok, outcome.errors[:5]
+    assert outcome.rows == count
+    if created is True:
+        assert outcome.created == count, (outcome.created, outcome.updated)
+    if created is False:
+        assert outcome.updated == count, (outcome.created, outcome.updated)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Reading cells the way officials type them, late in the evening before a deadline.
+
+Each parser takes a raw cell value (str, int, float, bool, date, datetime or None, as the
+reader gives them) and returns the clean value or raises ``CellError`` with a Chinese
+message. Nothing here touches the database.
+"""
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+FULL_WIDTH = str.maketrans(
+    "０１２３４５６７８９ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ"
+    "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ．－／：　（）",
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-/: ()",
+)
+
+
+class CellError(ValueError):
+    pass
+
+
+def text(value: object) -> str:
+    """Half-width, trimmed, inner runs of spaces collapsed; numbers without a stray '.0'."""
+    if value is None:
+        return ""
+    if type(value) is not str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    if not value.isascii():
+        value = value.translate(FULL_WIDTH)
+    # str.split() splits on every Unicode space, the ideographic one (U+3000) included.
+    return " ".join(value.split())
+
+
+def compact(value: object) -> str:
+    """Like text() but without any space at all: codes, ID numbers, phones."""
+    if value is None:
+        return ""
+    if type(value) is not str:
+        return text(value).replace(" ", "")
+    if not value.isascii():
+        value = value.translate(FULL_WIDTH)
+    return "".join(value.split())
+
+
+TRUE_WORDS = {"是", "√", "✓", "✔", "y", "yes", "1", "true", "t", "对", "有"}
+FALSE_WORDS = {"否", "×", "✗", "✘", "x", "n", "no", "0", "false", "f", "不是", "无"}
+
+
+def boolean(value: object) -> bool | None:
+    """是/否, √/×, Y/N, 1/0; empty is None (not given)."""
+    if isinstance(value, bool):
+        return value
+    word = compact(value).lower()
+    if not word:
+        return None
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError(_("Write 是 or 否 (√/×, Y/N also work), not “%(value)s”.") % {"value": word})
+
+
+DATE_PATTERNS = (
+    # 1975-3-12, 1975/03/12, 1975.3.12, 1975年3月12日
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    # 19750312
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+MONTH_PATTERNS = (
+    # 1975.03, 1975-3, 1975/3, 1975年3月
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"),
+    # 197503
+    re.compile(r"^(\d{4})(\d{2})$"),
+)
+
+
+def _make_date(year: str, month: str, day: str, raw: str) -> date:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise CellError(_("“%(value)s” is not a real date.") % {"value": raw}) from None
+
+
+def date_or_month(value: object) -> tuple[date, bool] | None:
+    """A date, or a month typed without a day: (first of the month, True). Empty is None.
+
+    Accepts 1975.03, 1975-3-12, 1975/03/12, 1975年3月, 197503, 19750312 and date cells.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date(), False
+    if isinstance(value, date):
+        return value, False
+    raw = compact(value)
+    if not raw:
+        return None
+    # 1975.1 typed in a number cell arrives as the float 1975.1: October, not January.
+    if isinstance(value, float) and not value.is_integer():
+        raw = f"{value:.2f}"
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            return _make_date(*match.groups(), raw), False
+    for pattern in MONTH_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            return _make_date(match[1], match[2], "1", raw), True
+    raise CellError(
+        _("“%(value)s” is not a date: write it like 1975-03-12, 1975.03 or 1975年3月.")
+        % {"value": raw}
+    )
+
+
+def choice(value: object, labels: Mapping[str, str], *, field: str) -> str:
+    """The code of a closed list's label, accepting the code itself too; empty is ''."""
+    word = text(value)
+    if not word:
+        return ""
+    if word in labels:
+        return labels[word]
+    if word in labels.values():
+        return word
+    raise CellError(
+        _("“%(value)s” is not one of the choices for %(field)s: %(choices)s.")
+        % {"value": word, "field": field, "choices": "、".join(labels)}
+    )
+
+
+def whole_number(value: object, *, minimum: int = 0) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("Write a whole number."))
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(_("“%(value)s” is not a whole number.") % {"value": value})
+        value = int(value)
+    if isinstance(value, int):
+        number = value
+    else:
+        raw = compact(value)
+        if not raw:
+            return None
+        if not raw.isascii() or not raw.lstrip("-").isdigit():
+            raise CellError(_("“%(value)s” is not a whole number.") % {"value": raw})
+        number = int(raw)
+    if number < minimum:
+        raise CellError(_("The number must be at least %(min)d.") % {"min": minimum})
+    return number
+
+
+def id_number_cell(value: object) -> str:
+    """An ID number cell: text. A number cell has lost digits in Excel already."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        raise CellError(
+            _(
+                "The ID number was stored as a number, so Excel has rounded it; format the "
+                "column as text and type it again."
+            )
+        )
+    return compact(value).upper()

@@ -1,0 +1,17 @@
+"""Every kind of import, by the name used in URLs and on the command line.
+
+Apps add their importers here (their ``resources.py``); nothing else needs to know them.
+"""
+
+from sheets.importing import Importer
+
+
+def importers() -> dict[str, type[Importer]]:
+    from candidates.resources import PeopleImporter
+
+    return {importer.kind: importer for importer in (PeopleImporter,)}
+
+
+def importer_for(kind: str) -> type[Importer]:
+    """The importer of ``kind``; KeyError for an unknown kind."""
+    return importers()[kind]
