@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit-log/", views.audit_log, name="audit_log"),
+    path("audit-log/export/", views.audit_log_export, name="audit_log_export"),
 ]

@@ -3,9 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
+from accounts import exports
 from accounts.models import Role
 from accounts.permissions import city_required, role_required
+from sheets.exports import xlsx_response
 
 
 @login_required
@@ -27,3 +30,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"page": page})
+
+
+@role_required
+@city_required
+@never_cache
+def audit_log_export(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(request, exports.audit_log_export(LogEntry.objects.all()))

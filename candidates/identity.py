@@ -12,7 +12,6 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ　", "0123456789xX ")
 
@@ -25,6 +24,15 @@ def normalize_id_number(value: str) -> str:
 @lru_cache(maxsize=64)
 def _province_known(code: str) -> bool:
     return any(props for _part, props in numdb.get("cn/loc").info(code))
+
+
+def birth_date_from_id(number: str) -> date:
+    """The birth date digits 7-14; ValueError when they are no real date.
+
+    Read directly rather than through stdnum's get_birth_date, which cleans the number again
+    on every call and cost most of an import's validation time (measured).
+    """
+    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
 def gender_from_id(number: str) -> str:
@@ -44,8 +52,8 @@ def id_problems(number: str) -> list[str]:
     if not _province_known(number[:2]):
         problems.append(_("The ID number's region code is unknown."))
     try:
-        ric.get_birth_date(number)
-    except StdnumError:
+        birth_date_from_id(number)
+    except ValueError:
         problems.append(_("The ID number's birth date is not a real date."))
     return problems
 
@@ -56,10 +64,11 @@ def check_id_number(number: str, *, birth_date: date | None, gender: str) -> dic
     if problems:
         return {"id_number": problems}
     errors: dict[str, list] = {}
-    if birth_date and ric.get_birth_date(number) != birth_date:
+    born = birth_date_from_id(number)
+    if birth_date and born != birth_date:
         errors["birth_date"] = [
             _("The birth date does not match the ID number (%(date)s).")
-            % {"date": ric.get_birth_date(number).isoformat()}
+            % {"date": born.isoformat()}
         ]
     if gender and gender_from_id(number) != gender:
         errors["gender"] = [_("The gender does not match the ID number.")]

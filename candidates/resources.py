@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from candidates.identity import birth_date_from_id, gender_from_id, id_problems
-from candidates.models import Candidacy, CommitteeMember, Person, Post, Stage
+from candidates.models import Person, Post, Stage
 from elections.models import Election, Village
 from sheets import parsing
-from sheets.bulk import existing_count, upsert
+from sheets.bulk import StagingTable, existing_count
 from sheets.importing import Column, Importer, Record
 
 # Closed lists as they appear in the sheet: Chinese labels whatever the interface language.
@@ -73,7 +73,8 @@ def _choice(labels: dict, field: str, synonyms: dict | None = None) -> Callable[
     merged = {**(synonyms or {}), **labels}
 
     def parse(value: object) -> str:
-        return parsing.choice(value, merged, field=field)
+        # The message lists the official labels only, not every synonym accepted.
+        return parsing.choice(value, merged, field=field, shown=labels)
 
     return parse
 
@@ -107,7 +108,7 @@ def _bool(value: object) -> bool:
 
 PEOPLE_COLUMNS = (
     Column("区划代码", "code", parsing.compact, required=True, example="320703101201", as_text=True,
-           width=15, help=gettext_lazy("The 12-digit statistical division code of the village or community.")),
+           width=15, help=gettext_lazy("The 12-digit division code of the village or community.")),
     Column("村(社区)名称", "village_name", parsing.text, example="东山村", width=14),
     Column("姓名", "name", _name, required=True, example="张三", width=10),
     Column("性别", "gender", _choice(GENDERS, "性别"), required=True, example="男",
@@ -117,7 +118,9 @@ PEOPLE_COLUMNS = (
            example="110105197503120018", as_text=True, width=21,
            help=gettext_lazy("18 characters, typed as text.")),
     Column("出生年月", "birth", parsing.date_or_month, example="1975.03", width=11,
-           help=gettext_lazy("Optional; must agree with the ID number. 1975.03, 1975-3-12, 1975年3月 all work.")),
+           help=gettext_lazy(
+               "Optional; must agree with the ID number. 1975.03, 1975-3-12, 1975年3月 all work."
+           )),
     Column("学历", "education", _choice(EDUCATIONS, "学历", EDUCATION_SYNONYMS), required=True,
            example="大专", choices=tuple(EDUCATIONS), width=11),
     Column("入党时间", "party_joined", parsing.date_or_month, example="1998.07", width=11),
@@ -145,7 +148,8 @@ class PeopleImporter(Importer):
         "每行填写一名人员在本次换届中的情况；公民身份号码、联系电话两列须为文本格式。",
         "区划代码为村(社区)的12位统计用区划代码，须在您的管辖范围内。",
         "选举结果填“当选”的人员进入该村(社区)新一届党组织班子，职务即其任职；同一村只能有一名书记。",
-        "是/否两类字段可填 是、否、√、×、Y、N；日期可填 1975.03、1975-3-12、1975/03/12、1975年3月、197503。",
+        "是/否两类字段可填 是、否、√、×、Y、N；"
+        "日期可填 1975.03、1975-3-12、1975/03/12、1975年3月、197503。",
         "同一文件重复导入只会更新，不会重复新增；文件中任何一行有误，整个文件都不会写入。",
     )
 
@@ -288,56 +292,83 @@ class PeopleImporter(Importer):
         return existing_count(Person, ["id_number"], [(r.values["id_number"],) for r in records])
 
     def write(self, records: list[Record]) -> tuple[int, int]:
-        now = timezone.now()
-        people, created = upsert(
-            Person,
-            ["id_number", "name", "gender", "ethnicity", "birth_date", "party_joined", "phone",
-             "township_id", "created_at", "updated_at"],
+        """One staging table, then set-based SQL: people, candidacies, committees."""
+        stage = StagingTable("people", STAGE_COLUMNS).load(
             [
                 (v["id_number"], v["name"], v["gender"], v["ethnicity"] or "汉族", v["birth_date"],
-                 v["party_joined"], v["phone"], v["township_id"], now, now)
+                 v["party_joined"], v["phone"], v["township_id"], v["election_id"],
+                 v["education"], v["source"] or "other", v["strong_two"], v["lead_two"],
+                 v["women_director"], v["post"] or Post.MEMBER, v["stage"])
                 for v in (r.values for r in records)
-            ],
-            key=["id_number"],
-            update=["name", "gender", "ethnicity", "birth_date", "party_joined", "phone", "updated_at"],
+            ]
         )  # fmt: skip
-        candidacies, _created = upsert(
-            Candidacy,
-            ["person_id", "election_id", "education", "source", "strong_two", "lead_two",
-             "women_director", "post_sought", "stage", "stage_reason",
-             "township_vote_observed", "township_vote_recorded", "created_at", "updated_at"],
-            [
-                (people[(v["id_number"],)], v["election_id"], v["education"], v["source"] or "other",
-                 v["strong_two"], v["lead_two"], v["women_director"], v["post"] or Post.MEMBER,
-                 v["stage"], "", False, False, now, now)
-                for v in (r.values for r in records)
-            ],
-            key=["person_id", "election_id"],
-            update=["education", "source", "strong_two", "lead_two", "women_director",
-                    "post_sought", "stage", "updated_at"],
-        )  # fmt: skip
-        self._write_committees(records, people, candidacies)
-        return created, len(records) - created
-
-    def _write_committees(self, records: list[Record], people: dict, candidacies: dict) -> None:
-        """The roster's elected rows are the committee of their election: replace it."""
-        seats = [
-            (
-                v["election_id"],
-                candidacies[(people[(v["id_number"],)], v["election_id"])],
-                v["post"],
-            )
-            for v in (r.values for r in records)
-            if v["stage"] == Stage.ELECTED
-        ]
-        elections = {election for election, _candidacy, _post in seats}
-        # A raw delete: the import is audited as a whole (ImportJob), not row by row.
-        stale = CommitteeMember.objects.filter(election__in=elections)
-        stale._raw_delete(stale.db)
-        CommitteeMember.objects.bulk_create(
-            [CommitteeMember(election_id=e, candidacy_id=c, post=p) for e, c, p in seats],
-            batch_size=5000,
+        now = timezone.now()
+        updated = stage.scalar(
+            "SELECT count(*) FROM {stage} s JOIN candidates_person p ON p.id_number = s.id_number"
         )
+        stage.execute(UPSERT_PEOPLE, [now, now])
+        stage.execute(UPSERT_CANDIDACIES, [now, now])
+        stage.execute(
+            "DELETE FROM candidates_committeemember WHERE election_id IN "
+            "(SELECT election_id FROM {stage} WHERE stage = %s)",
+            [Stage.ELECTED],
+        )
+        stage.execute(INSERT_COMMITTEES, [Stage.ELECTED])
+        stage.drop()
+        return len(records) - updated, updated
+
+
+STAGE_COLUMNS = {
+    "id_number": "varchar(18)",
+    "name": "varchar(50)",
+    "gender": "varchar(1)",
+    "ethnicity": "varchar(20)",
+    "birth_date": "date",
+    "party_joined": "date",
+    "phone": "varchar(20)",
+    "township_id": "bigint",
+    "election_id": "bigint",
+    "education": "varchar(20)",
+    "source": "varchar(20)",
+    "strong_two": "boolean",
+    "lead_two": "boolean",
+    "women_director": "boolean",
+    "post": "varchar(10)",
+    "stage": "varchar(15)",
+}
+# "WHERE true": SQLite needs it to tell the upsert's ON CONFLICT from a join's ON.
+UPSERT_PEOPLE = """
+    INSERT INTO candidates_person (id_number, name, gender, ethnicity, birth_date, party_joined,
+        phone, township_id, created_at, updated_at)
+    SELECT id_number, name, gender, ethnicity, birth_date, party_joined, phone, township_id,
+        %s, %s
+    FROM {stage} WHERE true
+    ON CONFLICT (id_number) DO UPDATE SET name = excluded.name, gender = excluded.gender,
+        ethnicity = excluded.ethnicity, birth_date = excluded.birth_date,
+        party_joined = excluded.party_joined, phone = excluded.phone,
+        updated_at = excluded.updated_at
+"""
+UPSERT_CANDIDACIES = """
+    INSERT INTO candidates_candidacy (person_id, election_id, education, source, strong_two,
+        lead_two, women_director, post_sought, stage, stage_reason, township_vote_observed,
+        township_vote_recorded, created_at, updated_at)
+    SELECT p.id, s.election_id, s.education, s.source, s.strong_two, s.lead_two,
+        s.women_director, s.post, s.stage, '', false, false, %s, %s
+    FROM {stage} s JOIN candidates_person p ON p.id_number = s.id_number WHERE true
+    ON CONFLICT (person_id, election_id) DO UPDATE SET education = excluded.education,
+        source = excluded.source, strong_two = excluded.strong_two, lead_two = excluded.lead_two,
+        women_director = excluded.women_director, post_sought = excluded.post_sought,
+        stage = excluded.stage, updated_at = excluded.updated_at
+"""
+# The roster's elected rows are the committee of their election: it replaces the old one.
+INSERT_COMMITTEES = """
+    INSERT INTO candidates_committeemember (election_id, candidacy_id, post)
+    SELECT s.election_id, c.id, s.post
+    FROM {stage} s
+    JOIN candidates_person p ON p.id_number = s.id_number
+    JOIN candidates_candidacy c ON c.person_id = p.id AND c.election_id = s.election_id
+    WHERE s.stage = %s
+"""
 
 
 def age_on(born: date, day: date) -> int:

@@ -29,4 +29,9 @@ urlpatterns = [
     path("rounds/<int:pk>/tally/", views.tally_entry, name="tally_entry"),
     path("rounds/<int:pk>/reset/", views.tally_reset, name="tally_reset"),
     path("approvals/", views.approval_queue, name="approval_queue"),
+    path(
+        "elections/<int:pk>/candidates/export/", views.candidates_export, name="candidates_export"
+    ),
+    path("people/export/", views.people_export, name="people_export"),
+    path("committees/export/", views.committee_export, name="committee_export"),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.permissions import get_for_user, require_write, role_required
-from candidates import selectors, services
+from candidates import exports, selectors, services
 from candidates.forms import (
     AttachmentForm,
     CandidacyCreateForm,
@@ -43,6 +43,7 @@ from candidates.forms import (
 )
 from candidates.models import (
     Candidacy,
+    CommitteeMember,
     ElectionStep,
     Objection,
     Person,
@@ -51,6 +52,8 @@ from candidates.models import (
     VoterExclusion,
 )
 from elections.models import Election
+from elections.views import listed_elections
+from sheets.exports import reveal_requested, xlsx_response
 
 QUEUE_PAGE_SIZE = 25
 
@@ -490,3 +493,45 @@ def election_unlock(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The election is unlocked; the unlocking is logged."))
         return redirect(_election_url(election))
     return _election_page(request, election, unlock=form)
+
+
+# Exports ------------------------------------------------------------------------------------
+# GET: masked. POST with 显示完整证件号码 ticked: in full, for users who may write, logged.
+
+
+@role_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def people_export(request: HttpRequest) -> HttpResponse:
+    """The campaign's people and candidacies in the user's region, as the 人员名单 sheet."""
+    reveal = reveal_requested(request)
+    campaign, elections, params = listed_elections(request)
+    candidacies = Candidacy.objects.visible_to(request.user).filter(election__in=elections)
+    export = exports.people_export(candidacies, reveal=reveal, subject=campaign.name)
+    return xlsx_response(request, export, reveal=reveal, about=campaign, filters=params)
+
+
+@role_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def candidates_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """One election's candidates, as the 人员名单 sheet."""
+    election = get_for_user(selectors.election_queryset(), request.user, pk)
+    reveal = reveal_requested(request)
+    candidacies = Candidacy.objects.filter(election=election)
+    subject = f"{election.branch.village.name}-{election.campaign.name}"
+    export = exports.people_export(candidacies, reveal=reveal, subject=subject)
+    filters = {"election": str(election.pk)}
+    return xlsx_response(request, export, reveal=reveal, about=election, filters=filters)
+
+
+@role_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def committee_export(request: HttpRequest) -> HttpResponse:
+    """The committees (members and posts) the campaign's elections produced in the region."""
+    reveal = reveal_requested(request)
+    campaign, elections, params = listed_elections(request)
+    members = CommitteeMember.objects.visible_to(request.user).filter(election__in=elections)
+    export = exports.committee_export(members, campaign=campaign, reveal=reveal)
+    return xlsx_response(request, export, reveal=reveal, about=campaign, filters=params)

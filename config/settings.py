@@ -160,11 +160,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_HANDLER = "accounts.lockout.UserOnlyResetHandler"
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 
 # Sessions: thirty minutes idle, twelve hours at most since login.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
@@ -278,7 +274,17 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 CELERY_REDIS_SOCKET_TIMEOUT = 10
 
-# Imports.
+# Periodic work, for a `celery -A config beat` process next to the workers.
+CELERY_BEAT_SCHEDULE = {
+    "import-uploads-cleanup": {
+        "task": "sheets.tasks.import_uploads_cleanup",
+        "schedule": timedelta(hours=1),
+    },
+}
+
+# Imports. Uploads hold ID numbers: large ones spill to a private folder, not the system's.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

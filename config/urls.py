@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("elections/", include("elections.urls")),
     path("candidates/", include("candidates.urls")),
+    path("sheets/", include("sheets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import get_for_user, require_write, role_required
-from elections import services
+from elections import exports, services
 from elections.forms import ElectionForm, VillageCreateForm, VillageForm
 from elections.models import (
     Campaign,
@@ -19,6 +20,7 @@ from elections.models import (
     VillageKind,
 )
 from elections.progress import progress_by
+from sheets.exports import xlsx_response
 
 PAGE_SIZE = 50
 
@@ -89,17 +91,21 @@ def _election_filters(request: HttpRequest) -> tuple[Q, dict]:
     return query, params
 
 
+def listed_elections(request: HttpRequest) -> tuple[Campaign, QuerySet[Election], dict]:
+    """The elections the village list shows: the chosen campaign's, in the user's region,
+    narrowed by the page's filters; its exports honour the same filters."""
+    campaign = selected_campaign(request)
+    query, params = _election_filters(request)
+    elections = Election.objects.visible_to(request.user).for_campaign(campaign).filter(query)
+    return campaign, elections, params
+
+
 @role_required
 def village_list(request: HttpRequest) -> HttpResponse:
     """The villages of the user's region with their election in the chosen campaign."""
-    campaign = selected_campaign(request)
-    query, params = _election_filters(request)
-    elections = (
-        Election.objects.visible_to(request.user)
-        .for_campaign(campaign)
-        .filter(query)
-        .select_related("branch__village__township")
-        .order_by("branch__village__code", "branch__name")
+    campaign, elections, params = listed_elections(request)
+    elections = elections.select_related("branch__village__township").order_by(
+        "branch__village__code", "branch__name"
     )
     page = Paginator(elections, PAGE_SIZE).get_page(request.GET.get("page"))
     townships = Township.objects.visible_to(request.user)
@@ -112,8 +118,27 @@ def village_list(request: HttpRequest) -> HttpResponse:
         "statuses": ElectionStatus.choices,
         "kinds": VillageKind.choices,
         "can_add_village": not request.user.is_read_only and townships.exists(),
+        "can_reveal": not request.user.is_read_only,
+        "export_query": _export_query(request, campaign),
     }
     return render(request, "elections/village_list.html", context)
+
+
+def _export_query(request: HttpRequest, campaign: Campaign) -> str:
+    """The list's filters for its export links: everything but the page number."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["campaign"] = str(campaign.pk)
+    return query.urlencode()
+
+
+@role_required
+@require_GET
+@never_cache
+def village_export(request: HttpRequest) -> HttpResponse:
+    """The village list as xlsx, with the page's filters; nothing personal, nothing masked."""
+    campaign, elections, _params = listed_elections(request)
+    return xlsx_response(request, exports.village_list_export(elections, subject=campaign.name))
 
 
 @role_required

@@ -132,7 +132,7 @@ def existing_count(model: type[Model], key: Sequence[str], values: Sequence[tupl
     if connection.vendor == "postgresql":
         names = ", ".join(map(_quote, key))
         fields = {f.column: f for f in model._meta.concrete_fields}
-        arrays = ", ".join(f"%s::{fields[k].rel_db_type(connection) if fields[k].is_relation else fields[k].db_type(connection)}[]" for k in key)
+        arrays = ", ".join(f"%s::{fields[k].db_type(connection)}[]" for k in key)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM {_quote(table)} "  # noqa: S608
@@ -141,3 +141,49 @@ def existing_count(model: type[Model], key: Sequence[str], values: Sequence[tupl
             )
             return cursor.fetchone()[0]
     return len(_existing_sqlite(table, key, values))
+
+
+class StagingTable:
+    """A temporary table loaded with validated rows, for set-based SQL over them.
+
+    PostgreSQL loads it with COPY, SQLite with executemany. ``columns`` maps each column to
+    its SQL type (text, date, bigint, boolean); the table lives until the transaction ends.
+    """
+
+    def __init__(self, name: str, columns: dict[str, str]) -> None:
+        self.name = f"huanjie_stage_{name}"
+        self.columns = columns
+
+    def load(self, rows: Sequence[tuple]) -> "StagingTable":
+        names = ", ".join(map(_quote, self.columns))
+        definition = ", ".join(f"{_quote(c)} {t}" for c, t in self.columns.items())
+        temporary = "TEMP TABLE" + (" IF NOT EXISTS" if connection.vendor == "sqlite" else "")
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+            cursor.execute(f"CREATE {temporary} {self.name} ({definition})")
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("%s" for _ in self.columns)
+                cursor.executemany(
+                    f"INSERT INTO {self.name} ({names}) VALUES ({marks})",  # noqa: S608
+                    rows,
+                )
+        return self
+
+    def execute(self, sql: str, params: Sequence = ()) -> int:
+        """Runs ``sql`` with ``{stage}`` standing for this table; returns the row count."""
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("{stage}", self.name), params)
+            return cursor.rowcount
+
+    def scalar(self, sql: str, params: Sequence = ()) -> object:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("{stage}", self.name), params)
+            return cursor.fetchone()[0]
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.name}")

@@ -69,6 +69,7 @@ class Outcome:
 
 
 class Importer(ABC):
+    do_not_call_in_templates = True  # templates show the class's title, not an instance
     kind: ClassVar[str]
     title: ClassVar[str]
     sheet_name: ClassVar[str]
@@ -81,13 +82,15 @@ class Importer(ABC):
 
     # What a subclass provides -------------------------------------------------------------
 
-    def prepare(self, records: list[Record]) -> None:
+    def prepare(self, records: list[Record]) -> None:  # noqa: B027 - optional hook
         """Loads what the checks look up (villages in scope, existing people…) in bulk."""
 
-    def check(self, record: Record, error: Callable[[str, str], None]) -> None:
+    def check(self, record: Record, error: Callable[[str, str], None]) -> None:  # noqa: B027
         """Checks one parsed row against the data; ``error(header, message)`` for each fault."""
 
-    def check_file(self, records: list[Record], error: Callable[[int, str, str], None]) -> None:
+    def check_file(  # noqa: B027 - optional hook
+        self, records: list[Record], error: Callable[[int, str, str], None]
+    ) -> None:
         """Checks across rows (duplicates inside the file); ``error(row, header, message)``."""
 
     @abstractmethod
@@ -129,7 +132,9 @@ class Importer(ABC):
             raw = {key: cells[i] if i < width else None for key, i in where}
             if all(v is None or (type(v) is str and not v.strip()) for v in raw.values()):
                 continue  # blank lines: pre-formatted template rows
-            if text(raw.get(self.columns[0].key)) == first_example and self._is_example(raw, example):
+            if text(raw.get(self.columns[0].key)) == first_example and self._is_example(
+                raw, example
+            ):
                 continue  # the template's example row, left in place
             values = {}
             for key, header, parse, required in columns:

@@ -117,7 +117,9 @@ def date_or_month(value: object) -> tuple[date, bool] | None:
     )
 
 
-def choice(value: object, labels: Mapping[str, str], *, field: str) -> str:
+def choice(
+    value: object, labels: Mapping[str, str], *, field: str, shown: Mapping[str, str] | None = None
+) -> str:
     """The code of a closed list's label, accepting the code itself too; empty is ''."""
     word = text(value)
     if not word:
@@ -128,7 +130,7 @@ def choice(value: object, labels: Mapping[str, str], *, field: str) -> str:
         return word
     raise CellError(
         _("“%(value)s” is not one of the choices for %(field)s: %(choices)s.")
-        % {"value": word, "field": field, "choices": "、".join(labels)}
+        % {"value": word, "field": field, "choices": "、".join(shown or labels)}
     )
 
 

@@ -8,8 +8,11 @@ from sheets.importing import Importer
 
 def importers() -> dict[str, type[Importer]]:
     from candidates.resources import PeopleImporter
+    from elections.resources import ElectionImporter, VillageImporter
 
-    return {importer.kind: importer for importer in (PeopleImporter,)}
+    return {
+        importer.kind: importer for importer in (VillageImporter, ElectionImporter, PeopleImporter)
+    }
 
 
 def importer_for(kind: str) -> type[Importer]:

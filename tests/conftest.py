@@ -206,9 +206,14 @@ def require_service(name: str, reason: str) -> None:
 
 
 def redis_url() -> str:
+    """The test Redis; under pytest-xdist each worker gets a database of its own (15, 14, …)
+    since the worker fixture flushes it."""
     from django.conf import settings
 
     url = settings.TEST_REDIS_URL
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    if worker.isdigit() and url.rstrip("/").rsplit("/", 1)[-1].isdigit():
+        url = f"{url.rstrip('/').rsplit('/', 1)[0]}/{15 - int(worker) % 15}"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError as error:
@@ -224,6 +229,7 @@ def celery_worker(transactional_db: None) -> Iterator[Celery]:
     url = redis_url()
     redis.Redis.from_url(url).flushdb()
     saved = {key: celery_app.conf[key] for key in WORKER_CONF}
+    forget_connections()
     celery_app.conf.update(
         broker_url=url, result_backend=url, task_always_eager=False, task_store_eager_result=False
     )
@@ -232,6 +238,16 @@ def celery_worker(transactional_db: None) -> Iterator[Celery]:
             yield celery_app
     finally:
         celery_app.conf.update(saved)
+        forget_connections()
+
+
+def forget_connections() -> None:
+    """Drops what an eager task cached on the app (a disabled result backend, the broker
+    pool), which would otherwise keep the real worker from answering its ping."""
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 WORKER_CONF = ("broker_url", "result_backend", "task_always_eager", "task_store_eager_result")

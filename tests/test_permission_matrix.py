@@ -13,12 +13,16 @@ region, but read only" or "not your role".
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import Workbook
 
+from accounts.models import User
 from candidates.models import (
     Candidacy,
     ElectionStep,
@@ -30,6 +34,7 @@ from candidates.models import (
     VoterExclusion,
     VoteRound,
 )
+from sheets.models import ImportJob, ImportStatus, upload_dir
 from tests.conftest import PERSONAS, World
 from tests.factories import TownshipUserFactory
 
@@ -81,9 +86,11 @@ MATRIX: dict[str, Route] = {
     "accounts:login": Route(no_object, get=(200, 302, 302, 302, 302, 302, 302)),
     "accounts:logout": Route(no_object, get=(405,) * 7, post=(LOGIN,) * 7),
     "accounts:audit_log": Route(no_object, get=CITY_ONLY),
+    "accounts:audit_log_export": Route(no_object, get=CITY_ONLY),
     "elections:city_progress": Route(no_object, get=SIGNED_IN_ONLY),
     "elections:county_progress": Route(county_a, get=OBJECT_READ),
     "elections:village_list": Route(no_object, get=SIGNED_IN_ONLY),
+    "elections:village_export": Route(no_object, get=SIGNED_IN_ONLY),
     "elections:village_create": Route(new_village_in_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
     "elections:village_detail": Route(village_a1, get=OBJECT_READ),
     "elections:village_edit": Route(village_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
@@ -180,6 +187,75 @@ MATRIX.update(
         "candidates:approval_queue": Route(no_object, get=(LOGIN, 200, 200, 403, 403, 403, 403)),
         "candidates:election_certify": Route(a1("election"), get=POST_ONLY, post=COUNTY_WRITE),
         "candidates:election_unlock": Route(a1("election"), get=POST_ONLY, post=COUNTY_WRITE),
+        # Exports: masked for every reader, by GET or by POST without the reveal option.
+        "candidates:candidates_export": Route(a1("election"), get=OBJECT_READ, post=OBJECT_READ),
+        "candidates:people_export": Route(no_object, get=SIGNED_IN_ONLY, post=SIGNED_IN_ONLY),
+        "candidates:committee_export": Route(no_object, get=SIGNED_IN_ONLY, post=SIGNED_IN_ONLY),
+    }
+)
+
+
+# Import pages ----------------------------------------------------------------------------
+# A job is personal: its uploader and the city see it (404 for everyone else, the county
+# included); only its uploader decides on it (the city is told so, with a redirect).
+
+
+@pytest.fixture(autouse=True)
+def private_uploads(settings: object, tmp_path: Path) -> None:
+    # Job targets store an upload: keep it in this test's own folder, never in var/.
+    settings.DATA_DIR = tmp_path
+
+
+def job_a1(status: str, errors: list[dict] | None = None) -> Target:
+    def target(world: World) -> tuple[dict, str]:
+        owner = User.objects.filter(username="township_a1").first() or TownshipUserFactory(
+            township=world.township_a1
+        )
+        folder = upload_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "job.xlsx").write_bytes(workbook_with_people_sheet())
+        job = ImportJob.objects.create(
+            kind="people",
+            campaign=world.campaign,
+            uploaded_by=owner,
+            original_name="人员名单.xlsx",
+            stored_name="job.xlsx",
+            status=status,
+            errors=errors or [],
+            error_count=len(errors or []),
+        )
+        return {"pk": job.pk}, ""
+
+    return target
+
+
+def workbook_with_people_sheet() -> bytes:
+    workbook = Workbook()
+    workbook.active.title = "人员名单"
+    workbook.active.append(["区划代码", "姓名"])
+    workbook.active.append(["320101001001", "甲"])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+#                anonymous city  county_a  township_a1  township_b1  inspector  no_role
+JOB_READ = (LOGIN, 200, 404, 200, 404, 404, 403)
+JOB_DECIDE = (LOGIN, 302, 404, 302, 404, 404, 403)
+WRITERS = (LOGIN, 200, 200, 200, 200, 403, 403)
+INVALID = job_a1(ImportStatus.INVALID, [{"row": 2, "column": "姓名", "message": "x"}])
+
+MATRIX.update(
+    {
+        "sheets:import_start": Route(no_object, get=WRITERS, post=WRITERS),
+        "sheets:template_download": Route(lambda world: ({"kind": "people"}, ""), SIGNED_IN_ONLY),
+        "sheets:job_list": Route(no_object, get=SIGNED_IN_ONLY),
+        "sheets:job_detail": Route(INVALID, get=JOB_READ),
+        "sheets:job_progress": Route(job_a1(ImportStatus.VALIDATING), get=JOB_READ),
+        # The file holds the upload's ID numbers in full: its uploader alone gets it.
+        "sheets:job_error_file": Route(INVALID, get=(LOGIN, 404, 404, 200, 404, 404, 403)),
+        "sheets:job_confirm": Route(job_a1(ImportStatus.VALID), get=POST_ONLY, post=JOB_DECIDE),
+        "sheets:job_cancel": Route(job_a1(ImportStatus.VALID), get=POST_ONLY, post=JOB_DECIDE),
     }
 )
 
