@@ -10,7 +10,7 @@
 #                             (exports HUANJIE_REQUIRE_SERVICES=1)
 #   TEST_DATABASE_URL         PostgreSQL to test on (default: found on 127.0.0.1:5432)
 #   TEST_REDIS_URL            Redis for tests that need one (default redis://127.0.0.1:6379/15)
-#   PYTEST_WORKERS            run pytest with -n N (pytest-xdist); default: one process
+#   PYTEST_WORKERS            run pytest with -n N (pytest-xdist); default: 2
 #   PYTEST_ARGS               extra pytest arguments, e.g. "-x -k login"
 #   PYTEST_TIMEOUT            seconds allowed per pytest run (default 1200)
 set -euo pipefail
@@ -58,7 +58,8 @@ fi
 unset DATABASE_URL CELERY_BROKER_URL CELERY_RESULT_BACKEND
 
 pytest_args=(-p no:cacheprovider)
-if [ -n "${PYTEST_WORKERS:-}" ] && [ "${PYTEST_WORKERS}" != "1" ]; then
+PYTEST_WORKERS="${PYTEST_WORKERS:-2}"
+if [ "${PYTEST_WORKERS}" != "1" ]; then
     pytest_args+=(-n "$PYTEST_WORKERS")
 fi
 # shellcheck disable=SC2206  # word splitting of the user's extra arguments is intended
