@@ -18,6 +18,9 @@ FULL_WIDTH = str.maketrans(
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 class CellError(ValueError):
     pass
 
@@ -32,6 +35,10 @@ def text(value: object) -> str:
         value = str(value)
     if not value.isascii():
         value = value.translate(FULL_WIDTH)
+    # An export neutralises text that Excel would run as a formula with a leading apostrophe
+    # (sheets.workbooks.safe_cell); reading it back takes the apostrophe off again.
+    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        value = value[1:]
     # str.split() splits on every Unicode space, the ideographic one (U+3000) included.
     return " ".join(value.split())
 
