@@ -9,6 +9,7 @@ campaign's committees can be loaded for comparisons.
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import date
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,13 @@ from elections.models import Election, Village
 from sheets import parsing
 from sheets.bulk import StagingTable, existing_count
 from sheets.importing import Column, Importer, Record
+
+
+class VillageRow(NamedTuple):
+    pk: int
+    name: str
+    township_id: int
+
 
 # Closed lists as they appear in the sheet: Chinese labels whatever the interface language.
 GENDERS = {"男": "M", "女": "F"}
@@ -106,35 +114,44 @@ def _bool(value: object) -> bool:
     return bool(parsing.boolean(value))
 
 
+YES_NO = ("是", "否")
+HELP_CODE = gettext_lazy("The 12-digit division code of the village or community.")
+HELP_ID = gettext_lazy("18 characters, typed as text.")
+HELP_BIRTH = gettext_lazy(
+    "Optional; must agree with the ID number. 1975.03, 1975-3-12, 1975年3月 all work."
+)
+HELP_POST = gettext_lazy("The post sought, or held when 选举结果 is 当选.")
+
+# repeats=True: a closed list or a value shared by many rows, parsed once per distinct value.
 PEOPLE_COLUMNS = (
-    Column("区划代码", "code", parsing.compact, required=True, example="320703101201", as_text=True,
-           width=15, help=gettext_lazy("The 12-digit division code of the village or community.")),
-    Column("村(社区)名称", "village_name", parsing.text, example="东山村", width=14),
+    Column("区划代码", "code", parsing.compact, required=True, example="320703101201",
+           as_text=True, width=15, help=HELP_CODE, repeats=True),
+    Column("村(社区)名称", "village_name", parsing.text, example="东山村", width=14,
+           repeats=True),
     Column("姓名", "name", _name, required=True, example="张三", width=10),
     Column("性别", "gender", _choice(GENDERS, "性别"), required=True, example="男",
-           choices=tuple(GENDERS), width=6),
-    Column("民族", "ethnicity", _ethnicity, example="汉族", width=8),
+           choices=tuple(GENDERS), width=6, repeats=True),
+    Column("民族", "ethnicity", _ethnicity, example="汉族", width=8, repeats=True),
     Column("公民身份号码", "id_number", parsing.id_number_cell, required=True,
-           example="110105197503120018", as_text=True, width=21,
-           help=gettext_lazy("18 characters, typed as text.")),
+           example="110105197503120018", as_text=True, width=21, help=HELP_ID),
     Column("出生年月", "birth", parsing.date_or_month, example="1975.03", width=11,
-           help=gettext_lazy(
-               "Optional; must agree with the ID number. 1975.03, 1975-3-12, 1975年3月 all work."
-           )),
+           help=HELP_BIRTH, repeats=True),
     Column("学历", "education", _choice(EDUCATIONS, "学历", EDUCATION_SYNONYMS), required=True,
-           example="大专", choices=tuple(EDUCATIONS), width=11),
-    Column("入党时间", "party_joined", parsing.date_or_month, example="1998.07", width=11),
+           example="大专", choices=tuple(EDUCATIONS), width=11, repeats=True),
+    Column("入党时间", "party_joined", parsing.date_or_month, example="1998.07", width=11,
+           repeats=True),
     Column("职务", "post", _choice(POSTS, "职务"), example="书记", choices=tuple(POSTS), width=8,
-           help=gettext_lazy("The post sought, or held when 选举结果 is 当选.")),
+           help=HELP_POST, repeats=True),
     Column("来源", "source", _choice(SOURCES, "来源"), example="本地致富带富能人",
-           choices=tuple(SOURCES), width=20),
-    Column("是否双强", "strong_two", _bool, example="是", choices=("是", "否"), width=9),
-    Column("是否双带", "lead_two", _bool, example="是", choices=("是", "否"), width=9),
-    Column("是否妇代会主任", "women_director", _bool, example="否", choices=("是", "否"), width=9),
+           choices=tuple(SOURCES), width=20, repeats=True),
+    Column("是否双强", "strong_two", _bool, example="是", choices=YES_NO, width=9, repeats=True),
+    Column("是否双带", "lead_two", _bool, example="是", choices=YES_NO, width=9, repeats=True),
+    Column("是否妇代会主任", "women_director", _bool, example="否", choices=YES_NO, width=9,
+           repeats=True),
     Column("候选阶段", "stage", _choice(STAGES, "候选阶段"), example="正式候选人",
-           choices=tuple(STAGES), width=11),
+           choices=tuple(STAGES), width=11, repeats=True),
     Column("选举结果", "result", _choice(RESULTS, "选举结果"), example="当选",
-           choices=tuple(RESULTS), width=9),
+           choices=tuple(RESULTS), width=9, repeats=True),
     Column("联系电话", "phone", _phone, example="13800138000", as_text=True, width=14),
 )  # fmt: skip
 
@@ -153,25 +170,31 @@ class PeopleImporter(Importer):
         "同一文件重复导入只会更新，不会重复新增；文件中任何一行有误，整个文件都不会写入。",
     )
 
-    def prepare(self, records: list[Record]) -> None:
-        codes = {r.values["code"] for r in records if r.values.get("code")}
-        villages = Village.objects.visible_to(self.user).filter(code__in=codes)
-        self.villages = {v.code: v for v in villages.only("pk", "code", "name", "township_id")}
-        elections = Election.objects.filter(
-            campaign=self.campaign, branch__village__in=self.villages.values()
-        ).order_by("branch__village_id", "branch_id")
-        self.elections: dict[int, tuple[int, bool]] = {}
-        for village_id, election_id, locked in elections.values_list(
-            "branch__village_id", "pk", "locked"
-        ):
-            self.elections.setdefault(village_id, (election_id, locked))
-        self.known_codes = set(
-            Village.objects.filter(code__in=codes - self.villages.keys()).values_list(
-                "code", flat=True
-            )
+    def prepare(self, records: list[Record] | None) -> None:
+        codes = {r.values["code"] for r in records or () if r.values.get("code")}
+        visible = Village.objects.visible_to(self.user)
+        # A file naming many villages: load the whole region once rather than a long IN list.
+        wanted = visible if records is None or len(codes) > 2000 else visible.filter(code__in=codes)
+        self.villages = {
+            code: VillageRow(pk, name, township)
+            for pk, code, name, township in wanted.values_list("pk", "code", "name", "township_id")
+        }
+        elections = (
+            Election.objects.filter(campaign=self.campaign, branch__village__in=wanted)
+            .order_by("-branch_id")  # the first branch of a village wins
+            .values_list("branch__village_id", "pk", "locked")
         )
+        self.elections = {village: (pk, locked) for village, pk, locked in elections}
+        # Which codes exist outside the region, for a clearer message than "no such code".
+        # A stream (records is None) cannot ask later, while its writer holds the connection.
+        outside = Village.objects.exclude(pk__in=visible.values("pk"))
+        if records is not None:
+            unknown = codes - self.villages.keys()
+            outside = outside.filter(code__in=unknown) if len(unknown) <= 2000 else outside.none()
+        self.known_codes = set(outside.values_list("code", flat=True))
         self.reference = self.campaign.reference_date
         self.today = timezone.localdate()
+        self._cleared: set[int] = set()  # elections whose old committee this run removed
 
     def check(self, record: Record, error: Callable[[str, str], None]) -> None:
         values = record.values
@@ -291,9 +314,9 @@ class PeopleImporter(Importer):
     def count_existing(self, records: list[Record]) -> int:
         return existing_count(Person, ["id_number"], [(r.values["id_number"],) for r in records])
 
-    def write(self, records: list[Record]) -> tuple[int, int]:
+    def write_chunk(self, records: list[Record], cursor: object) -> tuple[int, int]:
         """One staging table, then set-based SQL: people, candidacies, committees."""
-        stage = StagingTable("people", STAGE_COLUMNS).load(
+        stage = StagingTable("people", STAGE_COLUMNS, cursor).load(
             [
                 (v["id_number"], v["name"], v["gender"], v["ethnicity"] or "汉族", v["birth_date"],
                  v["party_joined"], v["phone"], v["township_id"], v["election_id"],
@@ -303,19 +326,72 @@ class PeopleImporter(Importer):
             ]
         )  # fmt: skip
         now = timezone.now()
+        self._clear_committees(records, stage)
+        if stage.postgres:
+            # One statement: every join is between the file's own rows (the stage and what the
+            # inserts return), never the whole people table, whose statistics a large first
+            # import leaves far behind (the planner then chose nested scans: measured).
+            created, total = stage.scalar_row(PEOPLE_IN_ONE_STATEMENT, [now, now, now, now])
+            stage.drop()
+            return created, total - created
         updated = stage.scalar(
             "SELECT count(*) FROM {stage} s JOIN candidates_person p ON p.id_number = s.id_number"
         )
         stage.execute(UPSERT_PEOPLE, [now, now])
         stage.execute(UPSERT_CANDIDACIES, [now, now])
-        stage.execute(
-            "DELETE FROM candidates_committeemember WHERE election_id IN "
-            "(SELECT election_id FROM {stage} WHERE stage = %s)",
-            [Stage.ELECTED],
-        )
         stage.execute(INSERT_COMMITTEES, [Stage.ELECTED])
         stage.drop()
         return len(records) - updated, updated
+
+    def _clear_committees(self, records: list[Record], stage: StagingTable) -> None:
+        """The roster's elected rows are their election's committee: the old one goes, once
+        per election even when its rows fall in several chunks."""
+        elected = {r.values["election_id"] for r in records if r.values["stage"] == Stage.ELECTED}
+        fresh = sorted(elected - self._cleared)
+        for start in range(0, len(fresh), 5000):
+            batch = fresh[start : start + 5000]
+            marks = ", ".join(["%s"] * len(batch))
+            stage.execute(
+                f"DELETE FROM candidates_committeemember WHERE election_id IN ({marks})",  # noqa: S608
+                batch,
+            )
+        self._cleared |= elected
+
+
+PEOPLE_IN_ONE_STATEMENT = """
+    WITH people AS (
+        INSERT INTO candidates_person (id_number, name, gender, ethnicity, birth_date,
+            party_joined, phone, township_id, created_at, updated_at)
+        SELECT id_number, name, gender, ethnicity, birth_date, party_joined, phone, township_id,
+            %s, %s
+        FROM {stage}
+        ON CONFLICT (id_number) DO UPDATE SET name = excluded.name, gender = excluded.gender,
+            ethnicity = excluded.ethnicity, birth_date = excluded.birth_date,
+            party_joined = excluded.party_joined, phone = excluded.phone,
+            updated_at = excluded.updated_at
+        RETURNING id, id_number, (xmax = 0) AS created
+    ),
+    candidacies AS (
+        INSERT INTO candidates_candidacy (person_id, election_id, education, source,
+            strong_two, lead_two, women_director, post_sought, stage, stage_reason,
+            township_vote_observed, township_vote_recorded, created_at, updated_at)
+        SELECT p.id, s.election_id, s.education, s.source, s.strong_two, s.lead_two,
+            s.women_director, s.post, s.stage, '', false, false, %s, %s
+        FROM {stage} s JOIN people p ON p.id_number = s.id_number
+        ON CONFLICT (person_id, election_id) DO UPDATE SET education = excluded.education,
+            source = excluded.source, strong_two = excluded.strong_two,
+            lead_two = excluded.lead_two, women_director = excluded.women_director,
+            post_sought = excluded.post_sought, stage = excluded.stage,
+            updated_at = excluded.updated_at
+        RETURNING id, election_id, stage, post_sought
+    ),
+    seats AS (
+        INSERT INTO candidates_committeemember (election_id, candidacy_id, post)
+        SELECT election_id, id, post_sought FROM candidacies WHERE stage = 'elected'
+        RETURNING 1
+    )
+    SELECT count(*) FILTER (WHERE created), count(*) FROM people
+"""
 
 
 STAGE_COLUMNS = {

@@ -308,7 +308,7 @@ class VillageImporter(Importer):
     def count_existing(self, records: list[Record]) -> int:
         return sum((r.values["code"], r.values["branch_name"]) in self.branches for r in records)
 
-    def write(self, records: list[Record]) -> tuple[int, int]:
+    def write_chunk(self, records: list[Record], cursor: object) -> tuple[int, int]:
         now = timezone.now()
         villages = {r.values["code"]: r.values for r in records}
         village_ids, _created = upsert(
@@ -531,7 +531,7 @@ class ElectionImporter(Importer):
             [(self.campaign.pk, r.values["branch_id"]) for r in records],
         )
 
-    def write(self, records: list[Record]) -> tuple[int, int]:
+    def write_chunk(self, records: list[Record], cursor: object) -> tuple[int, int]:
         now = timezone.now()
         _ids, created = upsert(
             Election,

@@ -148,42 +148,48 @@ class StagingTable:
 
     PostgreSQL loads it with COPY, SQLite with executemany. ``columns`` maps each column to
     its SQL type (text, date, bigint, boolean); the table lives until the transaction ends.
+    ``cursor`` is a Django cursor or, from the import's writer thread, a raw psycopg one.
     """
 
-    def __init__(self, name: str, columns: dict[str, str]) -> None:
+    def __init__(self, name: str, columns: dict[str, str], cursor: object) -> None:
         self.name = f"huanjie_stage_{name}"
         self.columns = columns
+        self.cursor = cursor
+        self.postgres = connection.vendor == "postgresql"
 
     def load(self, rows: Sequence[tuple]) -> "StagingTable":
         names = ", ".join(map(_quote, self.columns))
         definition = ", ".join(f"{_quote(c)} {t}" for c, t in self.columns.items())
-        temporary = "TEMP TABLE" + (" IF NOT EXISTS" if connection.vendor == "sqlite" else "")
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
-            cursor.execute(f"CREATE {temporary} {self.name} ({definition})")
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join("%s" for _ in self.columns)
-                cursor.executemany(
-                    f"INSERT INTO {self.name} ({names}) VALUES ({marks})",  # noqa: S608
-                    rows,
-                )
+        cursor = self.cursor
+        cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+        cursor.execute(f"CREATE TEMP TABLE {self.name} ({definition})")
+        if self.postgres:
+            raw = getattr(cursor, "cursor", cursor)  # the psycopg cursor under Django's
+            with raw.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("%s" for _ in self.columns)
+            cursor.executemany(
+                f"INSERT INTO {self.name} ({names}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
+        # Statistics, so that the joins over the stage get hash joins, not guesses.
+        cursor.execute(f"ANALYZE {self.name}")
         return self
 
     def execute(self, sql: str, params: Sequence = ()) -> int:
         """Runs ``sql`` with ``{stage}`` standing for this table; returns the row count."""
-        with connection.cursor() as cursor:
-            cursor.execute(sql.replace("{stage}", self.name), params)
-            return cursor.rowcount
+        self.cursor.execute(sql.replace("{stage}", self.name), params)
+        return self.cursor.rowcount
 
     def scalar(self, sql: str, params: Sequence = ()) -> object:
-        with connection.cursor() as cursor:
-            cursor.execute(sql.replace("{stage}", self.name), params)
-            return cursor.fetchone()[0]
+        self.cursor.execute(sql.replace("{stage}", self.name), params)
+        return self.cursor.fetchone()[0]
+
+    def scalar_row(self, sql: str, params: Sequence = ()) -> tuple:
+        self.cursor.execute(sql.replace("{stage}", self.name), params)
+        return tuple(self.cursor.fetchone())
 
     def drop(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+        self.cursor.execute(f"DROP TABLE IF EXISTS {self.name}")

@@ -145,8 +145,9 @@ class ImportJob(models.Model):
     def record_progress(self, percent: int) -> None:
         # A plain UPDATE: progress changes many times a second and is no business of the
         # audit log; the status changes around it are saved (and logged) normally.
-        self.progress = percent
-        type(self).objects.filter(pk=self.pk).update(progress=percent, updated_at=timezone.now())
+        self.progress = percent = max(0, min(100, percent))
+        now = timezone.now()
+        type(self).objects.filter(pk=self.pk).update(progress=percent, updated_at=now)
 
     def discard_upload(self) -> None:
         """Deletes the uploaded file (it holds personal data) and forgets its name."""

@@ -55,6 +55,12 @@ def check_container(path: Path, limit: Limits | None = None) -> None:
 
 def read_rows(path: Path, sheet_name: str) -> Iterator[list]:
     """The rows of one sheet, as lists of cell values, after the container check."""
+    _height, rows = open_rows(path, sheet_name)
+    yield from rows
+
+
+def open_rows(path: Path, sheet_name: str) -> tuple[int, Iterator[list]]:
+    """(how many rows the sheet has, its rows), after the container check."""
     check_container(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -69,4 +75,4 @@ def read_rows(path: Path, sheet_name: str) -> Iterator[list]:
             % {"name": sheet_name, "names": "、".join(names)}
         )
     sheet = workbook.get_sheet_by_name(sheet_name)
-    yield from sheet.iter_rows()
+    return sheet.height, sheet.iter_rows()
