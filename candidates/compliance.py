@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from audits.selectors import audit_status_for
 from candidates import rules
 from candidates.models import RoundKind, RoundStatus, VoterExclusion, VoteRound
 from elections.models import Election, Mode
@@ -29,6 +30,12 @@ MSG_SECRETARY_MISSING = _("No secretary has been elected yet.")
 MSG_SECRETARY_OK = _("The secretary is elected.")
 MSG_ROUND_VOID = _("Round %(number)d is void (more ballots returned than issued); hold it again.")
 MSG_ROUND_PENDING = _("Round %(number)d awaits the second entry of its tally.")
+MSG_AUDIT_DONE = _("The village's pre-election economic audit is done.")
+MSG_AUDIT_NOT_DONE = _(
+    "The village's pre-election economic audit is not done (status: %(state)s); the audit "
+    "comes before the election."
+)
+MSG_AUDIT_MISSING = _("not entered")
 
 
 @dataclass
@@ -226,4 +233,10 @@ def election_compliance(election: Election) -> list[rules.RuleResult]:
             str(MSG_SECRETARY_OK if secretary_elected else MSG_SECRETARY_MISSING),
         )
     )
+    # 先审计后选举: the village's audit in this campaign is done before the result is certified.
+    audit = audit_status_for(election)
+    audit_done = audit == "done"
+    state = audit.label if audit else MSG_AUDIT_MISSING
+    audit_message = MSG_AUDIT_DONE if audit_done else MSG_AUDIT_NOT_DONE % {"state": state}
+    results.append(rules.RuleResult("audit_done", audit_done, str(audit_message)))
     return results

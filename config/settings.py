@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "candidates",
     "audits",
     "petitions",
+    "oversight",
     "reports",
     "sheets",
 ]

@@ -13,5 +13,8 @@ urlpatterns = [
     path("elections/", include("elections.urls")),
     path("candidates/", include("candidates.urls")),
     path("sheets/", include("sheets.urls")),
+    path("petitions/", include("petitions.urls")),
+    path("audits/", include("audits.urls")),
+    path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
 ]

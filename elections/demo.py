@@ -29,6 +29,8 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InspectionGroup, Role, User
+from audits.demo import build_audits
+from audits.models import Audit, AuditFinding
 from candidates.models import Candidacy, Certification, CommitteeMember, Person, VoteRound
 from elections.models import (
     BRANCH_SUFFIX,
@@ -46,6 +48,10 @@ from elections.models import (
     VillageGrade,
     VillageKind,
 )
+from oversight.demo import build_oversight
+from oversight.models import InspectionVisit, Risk, SecretaryAdjustment, TrainingSession
+from petitions.demo import build_petitions
+from petitions.models import Petition, PetitionAttachment, PetitionEvent
 
 M = TypeVar("M", bound=Model)
 
@@ -557,6 +563,9 @@ STEPS: list[Callable[[DemoCity], None]] = [
     build_campaigns,
     build_elections,
     build_users,
+    build_audits,
+    build_petitions,
+    build_oversight,
 ]
 
 
@@ -629,6 +638,15 @@ RESET_HISTORY = (
     InspectionGroup,
     Person,
     Candidacy,
+    Audit,
+    AuditFinding,
+    Petition,
+    PetitionEvent,
+    PetitionAttachment,
+    Risk,
+    SecretaryAdjustment,
+    InspectionVisit,
+    TrainingSession,
 )
 
 
@@ -664,6 +682,12 @@ def _reset_querysets() -> list[QuerySet]:
     # CASCADE from these (reviews, notices, steps, ballot lines, tallies) go with them.
     bound = Q(county__isnull=False) | Q(township__isnull=False) | Q(inspection_group__isnull=False)
     return [
+        Risk.objects.all(),
+        SecretaryAdjustment.objects.all(),
+        InspectionVisit.objects.all(),
+        TrainingSession.objects.all(),
+        Petition.objects.all(),
+        Audit.objects.all(),
         CommitteeMember.objects.all(),
         Certification.objects.all(),
         VoteRound.objects.all(),

@@ -7,11 +7,24 @@ from sheets.importing import Importer
 
 
 def importers() -> dict[str, type[Importer]]:
+    from audits.resources import AuditImporter, FindingImporter
     from candidates.resources import PeopleImporter
     from elections.resources import ElectionImporter, VillageImporter
+    from oversight.resources import RiskImporter, VisitImporter
+    from petitions.resources import PetitionImporter
 
     return {
-        importer.kind: importer for importer in (VillageImporter, ElectionImporter, PeopleImporter)
+        importer.kind: importer
+        for importer in (
+            VillageImporter,
+            ElectionImporter,
+            PeopleImporter,
+            RiskImporter,
+            VisitImporter,
+            AuditImporter,
+            FindingImporter,
+            PetitionImporter,
+        )
     }
 
 

@@ -260,6 +260,208 @@ MATRIX.update(
 )
 
 
+# Audit pages -------------------------------------------------------------------------------
+
+
+def audit_a1(world: World) -> tuple[dict, str]:
+    from audits.models import Audit
+
+    audit, _created = Audit.objects.get_or_create(
+        campaign=world.campaign, village=world.village("a1")
+    )
+    return {"pk": audit.pk}, ""
+
+
+def finding_a1(world: World) -> tuple[dict, str]:
+    from audits.models import AuditFinding
+
+    audit = audit_a1(world)[0]["pk"]
+    finding = AuditFinding.objects.create(audit_id=audit, description="白条入账")
+    return {"pk": finding.pk}, ""
+
+
+def new_audit_in_a1(world: World) -> tuple[dict, str]:
+    return {}, f"village={world.village('a1').pk}"
+
+
+MATRIX.update(
+    {
+        "audits:audit_list": Route(no_object, get=SIGNED_IN_ONLY),
+        "audits:audit_export": Route(no_object, get=SIGNED_IN_ONLY),
+        "audits:finding_export": Route(no_object, get=SIGNED_IN_ONLY),
+        "audits:audit_create": Route(new_audit_in_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "audits:audit_detail": Route(audit_a1, get=OBJECT_READ),
+        "audits:audit_edit": Route(audit_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "audits:audit_done": Route(audit_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "audits:audit_reopen": Route(audit_a1, get=POST_ONLY, post=WRITE_REDIRECTS),
+        "audits:finding_create": Route(audit_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "audits:finding_edit": Route(finding_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "audits:finding_delete": Route(finding_a1, get=POST_ONLY, post=WRITE_REDIRECTS),
+    }
+)
+
+
+# Petition pages --------------------------------------------------------------------------
+# The petition: registered by township A1 and not about A1, so A1 reads it and may correct
+# and transfer it; county A and the city handle it; the inspector (group of A1) reads it.
+
+
+def petition_a1(world: World) -> tuple[dict, str]:
+    from petitions.models import Level
+    from petitions.services import petition_register
+
+    if not hasattr(world, "petition_a1"):
+        registrar = TownshipUserFactory(township=world.township_a1)
+        world.petition_a1 = petition_register(
+            by=registrar,
+            level=Level.TOWNSHIP,
+            receiving_township=world.township_a1,
+            received_on=datetime.date.today() - datetime.timedelta(days=2),
+            channel="letter",
+            category="procedure",
+            real_name=False,
+            content="反映甲二镇某村选举程序问题",
+        )
+    return {"pk": world.petition_a1.pk}, ""
+
+
+def petition_attachment_a1(world: World) -> tuple[dict, str]:
+    from petitions.models import PetitionAttachment
+
+    petition = petition_a1(world)[0]["pk"]
+    attachment = PetitionAttachment(
+        petition_id=petition,
+        original_name="a.pdf",
+        content_type="application/pdf",
+        size=5,
+        uploaded_by=world.petition_a1.registered_by,
+    )
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-"), save=True)
+    return {"pk": attachment.pk}, ""
+
+
+#                anonymous city  county_a  township_a1  township_b1  inspector  no_role
+HANDLER_WRITE = (LOGIN, 200, 200, 403, 404, 403, 403)
+
+MATRIX.update(
+    {
+        "petitions:petition_list": Route(no_object, get=SIGNED_IN_ONLY),
+        # Masked for every reader, by GET or by POST without the reveal option.
+        "petitions:petition_export": Route(no_object, get=SIGNED_IN_ONLY, post=SIGNED_IN_ONLY),
+        "petitions:petition_create": Route(no_object, get=WRITERS, post=WRITERS),
+        "petitions:petition_detail": Route(petition_a1, get=OBJECT_READ),
+        "petitions:petition_edit": Route(petition_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "petitions:petition_reveal": Route(petition_a1, get=POST_ONLY, post=OBJECT_WRITE),
+        "petitions:petition_accept": Route(petition_a1, get=POST_ONLY, post=HANDLER_WRITE),
+        "petitions:petition_decline": Route(petition_a1, get=POST_ONLY, post=HANDLER_WRITE),
+        "petitions:petition_transfer": Route(petition_a1, get=POST_ONLY, post=OBJECT_WRITE),
+        "petitions:petition_investigate": Route(petition_a1, get=POST_ONLY, post=HANDLER_WRITE),
+        "petitions:petition_answer": Route(petition_a1, get=POST_ONLY, post=HANDLER_WRITE),
+        "petitions:petition_close": Route(petition_a1, get=POST_ONLY, post=HANDLER_WRITE),
+        "petitions:petition_extend": Route(petition_a1, get=POST_ONLY, post=HANDLER_WRITE),
+        "petitions:attachment_upload": Route(petition_a1, get=POST_ONLY, post=OBJECT_WRITE),
+        "petitions:attachment_download": Route(petition_attachment_a1, get=OBJECT_READ),
+    }
+)
+
+
+# Oversight pages ------------------------------------------------------------------------
+# Risks, secretary adjustments and a training of township A1 follow the house rule. Visits are
+# the one record an inspection group writes: its own group's visit in A1 is written by the
+# inspector alone (403 for everyone else who reads it, 404 outside the region).
+
+
+def risk_a1(world: World) -> tuple[dict, str]:
+    from oversight.models import Risk
+
+    risk = Risk.objects.create(
+        village=world.village("a1"),
+        campaign=world.campaign,
+        category="land",
+        description="土地纠纷",
+        owner="王建国",
+        found_on=datetime.date.today() - datetime.timedelta(days=3),
+    )
+    return {"pk": risk.pk}, ""
+
+
+def adjustment_a1(world: World) -> tuple[dict, str]:
+    from oversight.models import SecretaryAdjustment
+
+    adjustment = SecretaryAdjustment.objects.create(
+        village=world.village("a1"),
+        campaign=world.campaign,
+        adjusted_on=datetime.date.today() - datetime.timedelta(days=3),
+        previous_secretary="李四",
+        new_secretary="张三",
+        reason="age",
+        approved_by="甲一镇党委",
+    )
+    return {"pk": adjustment.pk}, ""
+
+
+def own_visit_a1(world: World) -> tuple[dict, str]:
+    from oversight.models import InspectionVisit
+
+    visit = InspectionVisit.objects.create(
+        group=world.inspection_group,
+        township=world.township_a1,
+        visited_on=datetime.date.today() - datetime.timedelta(days=3),
+        findings="秩序良好",
+    )
+    return {"pk": visit.pk}, ""
+
+
+def training_a1(world: World) -> tuple[dict, str]:
+    from oversight.models import TrainingSession
+
+    session = TrainingSession.objects.create(
+        held_on=datetime.date.today() - datetime.timedelta(days=3),
+        level="township",
+        county=world.county_a,
+        township=world.township_a1,
+        title="换届业务培训",
+        participants=30,
+    )
+    return {"pk": session.pk}, ""
+
+
+def in_village_a1(world: World) -> tuple[dict, str]:
+    return {}, f"village={world.village('a1').pk}"
+
+
+#                anonymous city  county_a  township_a1  township_b1  inspector  no_role
+VISIT_CREATE = (LOGIN, 403, 403, 403, 403, 200, 403)
+OWN_VISIT_WRITE = (LOGIN, 403, 403, 403, 404, 200, 403)
+
+MATRIX.update(
+    {
+        "oversight:risk_list": Route(no_object, get=SIGNED_IN_ONLY),
+        "oversight:risk_export": Route(no_object, get=SIGNED_IN_ONLY),
+        "oversight:risk_create": Route(in_village_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "oversight:risk_detail": Route(risk_a1, get=OBJECT_READ),
+        "oversight:risk_edit": Route(risk_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "oversight:village_difficult": Route(village_a1, get=POST_ONLY, post=WRITE_REDIRECTS),
+        "oversight:adjustment_list": Route(no_object, get=SIGNED_IN_ONLY),
+        "oversight:adjustment_export": Route(no_object, get=SIGNED_IN_ONLY),
+        "oversight:adjustment_create": Route(in_village_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "oversight:adjustment_detail": Route(adjustment_a1, get=OBJECT_READ),
+        "oversight:adjustment_edit": Route(adjustment_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+        "oversight:group_list": Route(no_object, get=SIGNED_IN_ONLY),
+        "oversight:visit_list": Route(no_object, get=SIGNED_IN_ONLY),
+        "oversight:visit_export": Route(no_object, get=SIGNED_IN_ONLY),
+        "oversight:visit_create": Route(no_object, get=VISIT_CREATE, post=VISIT_CREATE),
+        "oversight:visit_detail": Route(own_visit_a1, get=OBJECT_READ),
+        "oversight:visit_edit": Route(own_visit_a1, get=OWN_VISIT_WRITE, post=OWN_VISIT_WRITE),
+        "oversight:training_list": Route(no_object, get=SIGNED_IN_ONLY),
+        "oversight:training_export": Route(no_object, get=SIGNED_IN_ONLY),
+        "oversight:training_create": Route(no_object, get=WRITERS, post=WRITERS),
+        "oversight:training_detail": Route(training_a1, get=OBJECT_READ),
+        "oversight:training_edit": Route(training_a1, get=OBJECT_WRITE, post=OBJECT_WRITE),
+    }
+)
+
+
 def walk(
     patterns: list[URLPattern | URLResolver] | None = None, namespace: str = ""
 ) -> Iterator[tuple[str | None, str]]:

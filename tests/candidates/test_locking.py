@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from stdnum.cn import ric
 
 from accounts.models import User
+from audits.models import Audit, AuditStatus
 from candidates import services
 from candidates.compliance import election_compliance
 from candidates.models import (
@@ -143,6 +144,13 @@ def voted(
     hold_round(election, typists, RoundKind.COMMITTEE, 3, MAY_1, {a: 40, b: 35, c: 30, d: 10})
     hold_round(election, typists, RoundKind.SECRETARY, 1, MAY_2, {a: 30, b: 15})
     hold_round(election, typists, RoundKind.DEPUTY, 1, MAY_2, {b: 30, c: 15})
+    # 先审计后选举: the village's audit is done, so that only the rules under test can fail.
+    Audit.objects.create(
+        campaign=election.campaign,
+        village=election.branch.village,
+        status=AuditStatus.DONE,
+        completed_on=datetime.date(2026, 4, 30),
+    )
     return Election.objects.get(pk=election.pk)
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from accounts.models import User
+from audits.models import Audit, AuditStatus
 from candidates import services
 from candidates.models import (
     Candidacy,
@@ -337,6 +338,12 @@ def test_a_township_runs_an_election_and_the_county_certifies_it(
     other.post(url("tally_entry", secretary.pk), tally(secretary, votes))
     assert VoteRound.objects.get(pk=secretary.pk).status == RoundStatus.ENTERED
 
+    Audit.objects.create(  # 先审计后选举: the village's audit is done
+        campaign=election.campaign,
+        village=election.branch.village,
+        status=AuditStatus.DONE,
+        completed_on=TODAY,
+    )
     # ... the election appears in the county's queue with every rule met
     response = county.get(url("approval_queue"))
     assert [row.election.pk for row in response.context["rows"]] == [election.pk]

@@ -1,0 +1,260 @@
+"""先审计后选举: an election is certified only once its village's audit (same campaign) is done,
+unless the county records an override with its reason; and a candidate named responsible for
+an unrectified finding is found by the selector the eligibility review reads."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from stdnum.cn import ric
+
+from accounts.models import User
+from audits.models import Audit, AuditFinding, AuditStatus
+from audits.selectors import audit_status_for, unrectified_findings_for
+from candidates import services
+from candidates.compliance import MSG_AUDIT_DONE, MSG_AUDIT_MISSING, election_compliance
+from candidates.models import Candidacy, Certification, Education, Person, RoundKind, Stage
+from elections.models import Election
+from tests.conftest import World
+from tests.factories import CampaignFactory, TownshipUserFactory
+
+pytestmark = pytest.mark.django_db
+
+MAY_1 = datetime.date(2026, 5, 1)
+MAY_2 = datetime.date(2026, 5, 2)
+OVERRIDE = "审计报告已出具、待县审计组签字，经县委组织部研究同意先行审核"
+
+
+def make_person(world: World, n: int, name: str = "") -> Person:
+    birth = datetime.date(1978, 6, 1) + datetime.timedelta(days=n)
+    body = f"320101{birth:%Y%m%d}{n:02d}1"
+    return Person.objects.create(
+        name=name or f"候选人{n}",
+        gender="M",
+        birth_date=birth,
+        id_number=body + ric.calc_check_digit(body + "0"),
+        township=world.township_a1,
+    )
+
+
+def stand(world: World, election: Election, n: int, name: str = "") -> Candidacy:
+    return Candidacy.objects.create(
+        election=election,
+        person=make_person(world, n, name),
+        education=Education.BACHELOR,
+        stage=Stage.OFFICIAL,
+    )
+
+
+def hold_round(
+    election: Election,
+    typists: tuple[User, User],
+    kind: str,
+    seats: int,
+    day: datetime.date,
+    yes: dict,
+) -> None:
+    vote_round = services.round_open(
+        by=typists[0],
+        election=Election.objects.get(pk=election.pk),
+        kind=kind,
+        seats=seats,
+        held_on=day,
+        candidacies=list(yes),
+    )
+    data = {
+        "expected": 50,
+        "present": 45,
+        "issued": 45,
+        "returned": 45,
+        "valid": 45,
+        "invalid": 0,
+        "votes": {f"c{c.pk}": [v, 45 - v, 0] for c, v in yes.items()},
+    }
+    services.tally_enter(by=typists[0], vote_round=vote_round, data=data)
+    assert services.tally_enter(by=typists[1], vote_round=vote_round, data=data) == []
+
+
+@pytest.fixture
+def voted(world: World, township_a1: User) -> Election:
+    """An election of township A1 whose every rule but the audit's is met (as in
+    tests/candidates/test_locking.py): three elected of four, a secretary elected."""
+    election = world.election("a1")
+    typists = (township_a1, TownshipUserFactory(username="typist_2", township=world.township_a1))
+    a, b, c, d = (stand(world, election, n) for n in range(4))
+    hold_round(election, typists, RoundKind.COMMITTEE, 3, MAY_1, {a: 40, b: 35, c: 30, d: 10})
+    hold_round(election, typists, RoundKind.SECRETARY, 1, MAY_2, {a: 30, b: 15})
+    return Election.objects.get(pk=election.pk)
+
+
+def audit_of(election: Election, status: str = AuditStatus.IN_PROGRESS) -> Audit:
+    return Audit.objects.create(
+        campaign=election.campaign,
+        village=election.branch.village,
+        status=status,
+        completed_on=datetime.date(2026, 4, 20) if status == AuditStatus.DONE else None,
+    )
+
+
+def failed_codes(election: Election) -> list[str]:
+    return [result.code for result in election_compliance(election) if not result.ok]
+
+
+# The rule -----------------------------------------------------------------------------------
+
+
+def test_it_fails_the_rule_when_the_village_has_no_audit(voted: Election) -> None:
+    results = {r.code: r for r in election_compliance(voted)}
+
+    assert failed_codes(voted) == ["audit_done"]
+    # The message names the state: no audit at all.
+    assert str(MSG_AUDIT_MISSING) in results["audit_done"].message
+
+
+@pytest.mark.parametrize("status", [AuditStatus.PLANNED, AuditStatus.IN_PROGRESS])
+def test_it_fails_the_rule_while_the_audit_is_not_done(voted: Election, status: str) -> None:
+    audit_of(voted, status)
+
+    results = {r.code: r for r in election_compliance(voted)}
+
+    assert failed_codes(voted) == ["audit_done"]
+    assert str(AuditStatus(status).label) in results["audit_done"].message
+
+
+def test_it_meets_the_rule_once_the_audit_is_done(voted: Election) -> None:
+    audit_of(voted, AuditStatus.DONE)
+
+    results = {r.code: r for r in election_compliance(voted)}
+
+    assert failed_codes(voted) == []
+    assert results["audit_done"].message == str(MSG_AUDIT_DONE)
+
+
+def test_it_reads_the_audit_of_the_elections_own_campaign_only(
+    world: World, voted: Election
+) -> None:
+    # given: the village's audit is done, but in another campaign
+    Audit.objects.create(
+        campaign=CampaignFactory(),
+        village=voted.branch.village,
+        status=AuditStatus.DONE,
+        completed_on=datetime.date(2026, 4, 20),
+    )
+
+    assert audit_status_for(voted) is None
+    assert failed_codes(voted) == ["audit_done"]
+
+
+def test_it_reads_the_audit_of_the_elections_own_village_only(
+    world: World, voted: Election
+) -> None:
+    audit_of(world.election("a1", 1), AuditStatus.DONE)
+
+    assert audit_status_for(voted) is None
+
+
+# Certification ------------------------------------------------------------------------------
+
+
+def test_it_refuses_to_certify_before_the_audit_is_done(voted: Election, county_a: User) -> None:
+    audit_of(voted, AuditStatus.IN_PROGRESS)
+
+    with pytest.raises(ValidationError) as error:
+        services.election_certify(by=county_a, election=voted)
+
+    # then nothing is certified, and the refusal names the audit rule
+    assert "audit_done" not in error.value.messages[0]  # a message for people, not a code
+    assert str(AuditStatus.IN_PROGRESS.label) in error.value.messages[0]
+    assert not Certification.objects.filter(election=voted).exists()
+    assert not Election.objects.get(pk=voted.pk).locked
+
+
+def test_it_refuses_an_override_without_a_reason(voted: Election, county_a: User) -> None:
+    with pytest.raises(ValidationError):
+        services.election_certify(by=county_a, election=voted, override_reason="   ")
+
+    assert not Election.objects.get(pk=voted.pk).locked
+
+
+def test_it_certifies_with_the_countys_override_and_logs_it(
+    voted: Election, county_a: User
+) -> None:
+    # when: the county certifies with a reason, the audit still in progress
+    audit_of(voted, AuditStatus.IN_PROGRESS)
+    certification = services.election_certify(by=county_a, election=voted, override_reason=OVERRIDE)
+
+    # then the override is recorded with who, why and which rule it overrode
+    assert certification.action == Certification.Action.OVERRIDE
+    assert (certification.reason, certification.by) == (OVERRIDE, county_a)
+    assert [rule["code"] for rule in certification.failed_rules] == ["audit_done"]
+    assert Election.objects.get(pk=voted.pk).locked
+
+
+def test_it_certifies_plainly_once_the_audit_is_done(voted: Election, county_a: User) -> None:
+    audit_of(voted, AuditStatus.DONE)
+
+    certification = services.election_certify(by=county_a, election=voted)
+
+    assert certification.action == Certification.Action.CERTIFY
+    assert certification.failed_rules == []
+
+
+# Unrectified findings and the eligibility review ------------------------------------------
+
+
+@pytest.fixture
+def findings(world: World) -> dict:
+    """Candidates of village A1-1; findings of its audit, rectified or not, linked or named."""
+    election = world.election("a1")
+    linked = stand(world, election, 1, "王有才")
+    named = stand(world, election, 2, "李守田")
+    clean = stand(world, election, 3, "赵清白")
+    audit = audit_of(election)
+    other_village = audit_of(world.election("a1", 1))
+    rows = {
+        "linked": AuditFinding.objects.create(
+            audit=audit, description="白条入账", responsible_person=linked.person,
+            responsible_name="王有才",
+        ),
+        "named": AuditFinding.objects.create(
+            audit=audit, description="坐支现金", responsible_name="李守田"
+        ),
+        "rectified": AuditFinding.objects.create(
+            audit=audit, description="资产未入账", responsible_person=clean.person,
+            responsible_name="赵清白", rectified=True, rectified_on=datetime.date(2026, 4, 1),
+        ),
+        # Someone of the same name in another village is not this candidate.
+        "namesake": AuditFinding.objects.create(
+            audit=other_village, description="合同不规范", responsible_name="赵清白"
+        ),
+    }  # fmt: skip
+    return {"linked": linked, "named": named, "clean": clean, "campaign": world.campaign, **{
+        f"finding_{key}": value for key, value in rows.items()
+    }}  # fmt: skip
+
+
+def test_it_finds_the_unrectified_findings_a_candidate_is_responsible_for(findings: dict) -> None:
+    campaign = findings["campaign"]
+
+    linked = list(unrectified_findings_for(findings["linked"].person, campaign))
+    named = list(unrectified_findings_for(findings["named"].person, campaign))
+
+    assert linked == [findings["finding_linked"]]
+    # A finding naming the candidate in words only, in the village where they stand, counts.
+    assert named == [findings["finding_named"]]
+
+
+def test_it_finds_nothing_for_rectified_findings_or_a_namesake_elsewhere(findings: dict) -> None:
+    assert list(unrectified_findings_for(findings["clean"].person, findings["campaign"])) == []
+
+
+def test_it_finds_nothing_in_another_campaign(findings: dict) -> None:
+    assert list(unrectified_findings_for(findings["linked"].person, CampaignFactory())) == []
+
+
+def test_it_stops_flagging_once_the_finding_is_rectified(findings: dict) -> None:
+    finding = findings["finding_linked"]
+    finding.rectified, finding.rectified_on = True, datetime.date(2026, 4, 2)
+    finding.save()
+
+    assert list(unrectified_findings_for(findings["linked"].person, findings["campaign"])) == []
