@@ -53,7 +53,13 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["name", "id_number"]
     list_select_related = ["township"]
     autocomplete_fields = ["township"]
-    readonly_fields = ["created_at", "updated_at"]
+    # ID numbers and phones are shown masked here too: revealing them is a logged action of
+    # the candidacy page, not something the admin does silently.
+    exclude = ["id_number", "phone"]
+    readonly_fields = ["masked_id_number", "masked_phone", "created_at", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # people are registered through the candidacy pages and imports
 
 
 @admin.register(ReviewOffice)

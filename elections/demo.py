@@ -21,6 +21,7 @@ from typing import TypeVar
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -60,6 +61,7 @@ DEFAULT_SEED = 2026
 MAX_VILLAGES = 300_000
 DEMO_PASSWORD = "Huanjie-2026"  # noqa: S105 - printed on purpose: it signs in to demo data
 DEMO_USERNAMES = ("admin", "city", "county", "township", "inspector")
+CITY_ADMINISTRATORS = "市委组织部管理员"  # the group of accounts/migrations/0003
 BATCH_SIZE = 2000
 
 DATA_EXISTS = _(
@@ -532,6 +534,10 @@ def build_users(city: DemoCity) -> None:
         [User(username=u, first_name=d, password=password, **f) for u, d, f in specs],
     )
     city.logins = [DemoLogin(u, city.password, d) for u, d, _ in specs]
+    # The city department's staff manage campaigns, step lists and holidays in the admin.
+    administrators = Group.objects.filter(name=CITY_ADMINISTRATORS).first()
+    if administrators is not None:
+        administrators.user_set.add(*(u for u in city.users if u.role == Role.CITY))
 
 
 def _first_town(city: DemoCity, county: County) -> Township:

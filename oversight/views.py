@@ -272,9 +272,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         "groups": selectors.groups_visible_to(request.user),
         "townships": Township.objects.visible_to(request.user),
         "can_create": writes_visits(request.user),
-        # The import pages refuse read-only users for now (sheets.services.job_upload); the
-        # link appears once they ask the importer (VisitImporter.may_import) instead.
-        "can_import": not request.user.is_read_only and VisitImporter.may_import(request.user),
+        # Inspection groups import their own visits (VisitImporter.may_import).
+        "can_import": VisitImporter.may_import(request.user),
         "campaign": Campaign.objects.visible_to(request.user).current(),
         "query": _query(request),
     }

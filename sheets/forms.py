@@ -22,7 +22,9 @@ class ImportForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, i.title) for kind, i in importers().items()]
+        self.fields["kind"].choices = [
+            (kind, i.title) for kind, i in importers().items() if i.may_import(user)
+        ]
         campaigns = Campaign.objects.visible_to(user)
         self.fields["campaign"].queryset = campaigns
         self.fields["campaign"].initial = campaigns.current()

@@ -96,6 +96,12 @@ class Importer(ABC):
 
     # What a subclass provides -------------------------------------------------------------
 
+    @classmethod
+    def may_import(cls, user: User) -> bool:
+        """Who may run this import: every role that writes; an importer may widen it (the
+        inspection groups' own visits) or narrow it."""
+        return not user.is_read_only
+
     def prepare(self, records: list[Record]) -> None:  # noqa: B027 - optional hook
         """Loads what the checks look up (villages in scope, existing people…) in bulk."""
 

@@ -26,7 +26,7 @@ from elections.models import Campaign
 from sheets.importing import Outcome, Progress, RowError
 from sheets.models import ERRORS_KEPT, ImportJob, ImportStatus, upload_dir
 from sheets.reader import WorkbookError, check_container, limits
-from sheets.registry import importer_for
+from sheets.registry import importer_for, importers
 from sheets.tasks import import_job_run as import_job_run_task
 from sheets.tasks import import_job_validate as import_job_validate_task
 
@@ -62,17 +62,29 @@ MSG_STALLED = gettext_lazy("The job stopped without finishing; nothing was writt
 # Uploading ------------------------------------------------------------------------------------
 
 
+def may_run(user: User, kind: str) -> bool:
+    """Whether ``user`` may run imports of ``kind`` (False for an unknown kind)."""
+    try:
+        return importer_for(kind).may_import(user)
+    except KeyError:
+        return False
+
+
+def may_import_any(user: User) -> bool:
+    return any(importer.may_import(user) for importer in importers().values())
+
+
 def job_upload(
     *, by: User, kind: str, campaign: Campaign | None, uploaded_file: UploadedFile
 ) -> ImportJob:
     """Keeps the upload in the private folder, refuses what is no xlsx or a zip bomb at once,
     creates the job and queues its check. Raises ValidationError with the reason."""
-    if by.is_read_only:
-        raise PermissionDenied
     try:
-        importer_for(kind)
+        importer = importer_for(kind)
     except KeyError:
         raise ValidationError(MSG_UNKNOWN_KIND) from None
+    if not importer.may_import(by):
+        raise PermissionDenied
     job_cleanup_uploads()
     path = _store(uploaded_file)
     try:
@@ -268,7 +280,7 @@ def _fail(job: ImportJob, message: object, *, expected: str | None = None) -> Im
 def job_confirm(*, by: User, job: ImportJob) -> ImportJob:
     """Queues the import of a checked file; only its uploader may, and only once."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.uploaded_by_id != by.pk or by.is_read_only:
+    if job.uploaded_by_id != by.pk or not may_run(by, job.kind):
         raise ValidationError(MSG_NOT_YOURS)
     if job.status != ImportStatus.VALID:
         raise ValidationError(MSG_NOT_VALID)
@@ -284,7 +296,7 @@ def job_cancel(*, by: User, job: ImportJob) -> ImportJob:
     """Abandons a job before its import starts and deletes the upload."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.uploaded_by_id != by.pk or by.is_read_only:
+        if job.uploaded_by_id != by.pk or not may_run(by, job.kind):
             raise ValidationError(MSG_NOT_YOURS)
         if not job.is_cancellable:
             raise ValidationError(MSG_NOT_CANCELLABLE)

@@ -10,7 +10,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import get_for_user, require_write, role_required
+from accounts.permissions import get_for_user, role_required
 from sheets import services
 from sheets.errors import error_workbook
 from sheets.forms import ImportForm
@@ -50,7 +50,8 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 @role_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
-    require_write(request.user)
+    if not services.may_import_any(request.user):
+        raise PermissionDenied
     initial = {key: request.GET[key] for key in ("kind", "campaign") if key in request.GET}
     form = ImportForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
@@ -68,7 +69,11 @@ def import_start(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("sheets:job_detail", pk=job.pk)
     # Titles, not the importer classes: a template would try to call a class.
-    templates = [(kind, importer.title) for kind, importer in importers().items()]
+    templates = [
+        (kind, importer.title)
+        for kind, importer in importers().items()
+        if importer.may_import(request.user)
+    ]
     return render(request, "sheets/import_start.html", {"form": form, "templates": templates})
 
 
@@ -105,7 +110,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "job": job,
         "general_errors": general,
         "page": page,
-        "is_owner": job.uploaded_by_id == request.user.pk and not request.user.is_read_only,
+        "is_owner": job.uploaded_by_id == request.user.pk
+        and services.may_run(request.user, job.kind),
     }
     return render(request, "sheets/job_detail.html", context)
 

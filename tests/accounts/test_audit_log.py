@@ -130,3 +130,16 @@ def test_it_logs_nothing_for_a_refused_edit(world: World, inspector_client: Clie
     )
 
     assert LogEntry.objects.count() == before
+
+
+def test_the_city_administrators_group_may_manage_campaigns_in_the_admin(
+    city: User, city_client: Client
+) -> None:
+    # given: the group made by accounts/migrations/0003, which seed_demo gives the city user
+    from django.contrib.auth.models import Group
+
+    city.groups.add(Group.objects.get(name="市委组织部管理员"))
+
+    # then: the city staff reach the admin's campaigns and holidays, not only its index
+    assert city_client.get(reverse("admin:elections_campaign_changelist")).status_code == 200
+    assert city_client.get(reverse("admin:petitions_holiday_changelist")).status_code == 200

@@ -318,12 +318,16 @@ def test_it_checks_ownership(
     assert job.status == ImportStatus.VALID
 
 
-def test_it_requires_rw_access(inspector_client: Client, world: World) -> None:
+def test_it_offers_an_inspector_only_its_visits(inspector_client: Client, world: World) -> None:
+    # Inspection groups are read-only, except for their own visits (VisitImporter.may_import).
     url = reverse("sheets:import_start")
     data = {"kind": "people", "campaign": world.campaign.pk, "upload": xlsx_upload(b"x")}
 
-    assert inspector_client.get(url).status_code == 403
-    assert inspector_client.post(url, data).status_code == 403
+    page = inspector_client.get(url)
+    refused = inspector_client.post(url, data)
+
+    assert [kind for kind, _title in page.context["form"].fields["kind"].choices] == ["visits"]
+    assert "kind" in refused.context["form"].errors
     assert ImportJob.objects.count() == 0
 
 
