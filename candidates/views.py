@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.permissions import get_for_user, require_write, role_required
+from audits.selectors import unrectified_findings_for
 from candidates import exports, selectors, services
 from candidates.forms import (
     AttachmentForm,
@@ -160,6 +161,8 @@ def _candidacy_page(request: HttpRequest, candidacy: Candidacy, **bound: BaseFor
     context["vote_form"] = bound.get("vote") or TownshipVoteForm.for_candidacy(candidacy)
     context["withdraw_form"] = bound.get("withdraw") or WithdrawForm(prefix="withdraw")
     context["can_write"] = not request.user.is_read_only
+    # 先审计后选举: the reviewing offices see any unrectified audit finding naming them.
+    context["audit_findings"] = list(unrectified_findings_for(candidacy.person, campaign))
     placed = {f"review-{office.pk}" for office in context["offices"]} | {"vote", "withdraw"}
     _unplaced(request, bound, placed)
     return render(request, "candidates/candidacy_detail.html", context)

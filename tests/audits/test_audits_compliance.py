@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 from stdnum.cn import ric
 
 from accounts.models import User
@@ -258,3 +260,16 @@ def test_it_stops_flagging_once_the_finding_is_rectified(findings: dict) -> None
     finding.save()
 
     assert list(unrectified_findings_for(findings["linked"].person, findings["campaign"])) == []
+
+
+def test_it_flags_the_candidate_in_the_eligibility_review(
+    findings: dict, township_a1_client: Client
+) -> None:
+    # given: a candidate named responsible for an unrectified finding, and one who is not
+    flagged = reverse("candidates:candidacy_detail", args=[findings["linked"].pk])
+    clean = reverse("candidates:candidacy_detail", args=[findings["clean"].pk])
+
+    # then: the reviewing offices see the finding on the candidate's page, and only there
+    assert "白条入账" in township_a1_client.get(flagged).text
+    assert "尚未整改" in township_a1_client.get(flagged).text
+    assert "尚未整改" not in township_a1_client.get(clean).text
