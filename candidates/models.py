@@ -186,8 +186,13 @@ class CandidacyQuerySet(models.QuerySet):
 class Candidacy(models.Model):
     """A person standing in one election, with what is true of them in that campaign."""
 
+    # No index of its own: the unique (person, election) constraint's index starts with it.
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="candidacies", verbose_name=_("person")
+        Person,
+        on_delete=models.PROTECT,
+        related_name="candidacies",
+        verbose_name=_("person"),
+        db_index=False,
     )
     election = models.ForeignKey(
         Election, on_delete=models.PROTECT, related_name="candidacies", verbose_name=_("election")
