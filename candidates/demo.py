@@ -7,9 +7,26 @@ province code, 11, keeps python-stdnum's province check happy) and valid check d
 
 import random
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from stdnum.cn import ric
+
+from candidates.models import (
+    Candidacy,
+    CommitteeMember,
+    Education,
+    Gender,
+    Person,
+    Post,
+    Source,
+    Stage,
+)
+from elections.models import Branch, Election, ElectionStatus
+
+if TYPE_CHECKING:  # elections.demo lists build_committees in its STEPS
+    from elections.demo import DemoCity
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
@@ -87,3 +104,237 @@ def roster_rows(
                 "当选",
                 f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
             ]
+
+
+# Committees of the demo city: every completed election of both campaigns gets its committee,
+# shaped like the seed's city (上篇). Bands are (youngest, oldest, weight) in full years on the
+# campaign's reference date; shares are weights of Education, Source, or chances.
+
+Bands = Sequence[tuple[int, int, float]]
+
+# Members: ≤35 ≈ 16%, ≤45 ≈ 47.5%, ≥55 ≈ 16.7%, mean ≈ 43–44.
+MEMBER_AGES: Bands = (
+    (22, 27, 9.5),
+    (28, 35, 7.5),
+    (36, 40, 16),
+    (41, 45, 16),
+    (46, 49, 23),
+    (50, 54, 12),
+    (55, 57, 12.5),
+    (58, 60, 3.5),
+)
+# Secretaries re-elected, and new ones (新任: younger, mean ≈ 40.5).
+KEPT_SECRETARY_AGES: Bands = ((30, 40, 18), (41, 45, 30), (46, 51, 43), (52, 54, 1), (55, 58, 8))
+NEW_SECRETARY_AGES: Bands = ((26, 35, 28), (36, 40, 26), (41, 45, 25), (46, 54, 18), (55, 57, 3))
+# The previous campaign, as of its own reference date: older, and the secretaries replaced
+# this time were mostly the oldest (≥55 falls by about 60%).
+PREVIOUS_MEMBER_AGES: Bands = ((24, 35, 10), (36, 45, 30), (46, 54, 38), (55, 62, 22))
+REPLACED_SECRETARY_AGES: Bands = ((48, 54, 5), (55, 64, 95))
+PREVIOUS_SECRETARY_AGES: Bands = ((30, 45, 30), (46, 54, 40), (55, 63, 30))
+
+NEW_SECRETARY_SHARE = 288 / 1412
+# Secretaries: 大专以上 38.5%; members in all: 研究生 0.35%, 本科 10.9%, 大专以上 31.7%.
+SECRETARY_EDUCATION = {
+    Education.POSTGRADUATE: 0.5,
+    Education.BACHELOR: 14,
+    Education.JUNIOR_COLLEGE: 24,
+    Education.SECONDARY: 40,
+    Education.JUNIOR_HIGH: 21.5,
+}
+MEMBER_EDUCATION = {
+    Education.POSTGRADUATE: 0.3,
+    Education.BACHELOR: 10,
+    Education.JUNIOR_COLLEGE: 19.4,
+    Education.SECONDARY: 38,
+    Education.JUNIOR_HIGH: 32.3,
+}
+# 研究生 26, 比上届增加19名: about a quarter as many before.
+PREVIOUS_EDUCATION = {
+    Education.POSTGRADUATE: 0.1,
+    Education.BACHELOR: 7,
+    Education.JUNIOR_COLLEGE: 16,
+    Education.SECONDARY: 40,
+    Education.JUNIOR_HIGH: 36.9,
+}
+# Rural secretaries: local capable + returnees 76.4%, 14.5 points above the previous 61.9%.
+SECRETARY_SOURCES = {
+    Source.LOCAL_CAPABLE: 70,
+    Source.RETURNEE: 6.4,
+    Source.VETERAN: 6,
+    Source.GRADUATE_OFFICIAL: 4,
+    Source.DISPATCHED: 6,
+    Source.OTHER: 7.6,
+}
+PREVIOUS_SECRETARY_SOURCES = {
+    Source.LOCAL_CAPABLE: 57,
+    Source.RETURNEE: 4.9,
+    Source.VETERAN: 8,
+    Source.GRADUATE_OFFICIAL: 3,
+    Source.DISPATCHED: 7,
+    Source.OTHER: 20.1,
+}
+MEMBER_SOURCES = {
+    Source.LOCAL_CAPABLE: 52,
+    Source.VETERAN: 7,
+    Source.RETURNEE: 6,
+    Source.GRADUATE_OFFICIAL: 6,
+    Source.DISPATCHED: 7,
+    Source.OTHER: 22,
+}
+# 双强 98.2% of secretaries; 双强双带 98% of rural secretaries (86.8% before).
+SECRETARY_STRONG = {True: 0.982, False: 0.90}  # keyed by "current campaign"
+SECRETARY_LEADS = {True: 0.998, False: 0.965}  # given strong_two
+MEMBER_STRONG, MEMBER_LEADS = 0.8, 0.7
+WOMEN_SHARE = 1970 / 7423
+FEMALE_SECRETARY = {True: 0.05, False: 0.03}
+PREVIOUS_WOMEN_SHARE = 0.18
+PREVIOUS_DIRECTOR_SHARE = 0.85
+
+
+@dataclass
+class _Committees:
+    rng: random.Random
+    used: dict[tuple[date, bool], int] = field(default_factory=dict)
+    people: list[Person] = field(default_factory=list)
+    candidacies: list[Candidacy] = field(default_factory=list)
+    seats: list[CommitteeMember] = field(default_factory=list)
+
+
+def build_committees(city: "DemoCity") -> None:
+    """The committee of every completed election of both campaigns: people, their candidacies
+    (elected) and seats. Most secretaries are re-elected: the same person stands again."""
+    made = _Committees(city.rng("committees"))
+    rng = made.rng
+    completed = [e for e in city.elections if e.status == ElectionStatus.COMPLETED]
+    current = {e.branch_id: e for e in completed if e.campaign_id == city.current.pk}
+    previous = {e.branch_id: e for e in completed if e.campaign_id == city.previous.pk}
+    branches = [b for b in city.branches if b.pk in current]
+    # The chance of a woman on a seat other than secretary and women's director.
+    spare = sum(b.seats - 2 for b in branches)
+    extra = WOMEN_SHARE * sum(b.seats for b in branches)
+    extra -= len(branches) * (1 + FEMALE_SECRETARY[True])
+    women = min(1.0, max(0.0, extra / spare)) if spare else 0.0
+    for branch in city.branches:
+        now, before = current.get(branch.pk), previous.get(branch.pk)
+        kept = None
+        if now is not None:
+            new = rng.random() < NEW_SECRETARY_SHARE
+            ages = NEW_SECRETARY_AGES if new else KEPT_SECRETARY_AGES
+            secretary = _person(made, branch, _ages(rng, ages), city.current.reference_date, True)
+            _committee(made, now, branch, secretary, True, women)
+            kept = None if new else secretary
+        if before is not None:
+            if kept is None:
+                ages = PREVIOUS_SECRETARY_AGES if now is None else REPLACED_SECRETARY_AGES
+                kept = _person(made, branch, _ages(rng, ages), city.previous.reference_date, False)
+            _committee(made, before, branch, kept, False, PREVIOUS_WOMEN_SHARE)
+    Person.objects.bulk_create(made.people, batch_size=_batch())
+    Candidacy.objects.bulk_create(made.candidacies, batch_size=_batch())
+    CommitteeMember.objects.bulk_create(made.seats, batch_size=_batch())
+
+
+def _batch() -> int:
+    from elections.demo import BATCH_SIZE
+
+    return BATCH_SIZE
+
+
+def _ages(rng: random.Random, bands: Bands) -> int:
+    low, high, _ = rng.choices(bands, weights=[band[2] for band in bands])[0]
+    return rng.randint(low, high)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _person(made: _Committees, branch: Branch, age: int, reference: date, now: bool) -> Person:
+    rng = made.rng
+    female = rng.random() < FEMALE_SECRETARY[now]
+    return _new_person(made, branch, age, reference, female)
+
+
+def _new_person(
+    made: _Committees, branch: Branch, age: int, reference: date, female: bool
+) -> Person:
+    rng = made.rng
+    # Born so as to be ``age`` full years old on the reference date.
+    latest = _years_before(reference, age)
+    earliest = _years_before(reference, age + 1) + timedelta(days=1)
+    born = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
+    while made.used.get((born, female), 0) >= 500:  # each day has 500 serials per gender
+        born -= timedelta(days=1)
+    serial = made.used.get((born, female), 0)
+    made.used[(born, female)] = serial + 1
+    joined = born + timedelta(days=rng.randint(19 * 365, max(19 * 365, (age - 1) * 365)))
+    person = Person(
+        name=name(rng),
+        gender=Gender.FEMALE if female else Gender.MALE,
+        birth_date=born,
+        id_number=id_number(rng, born, female, serial),
+        party_joined=min(joined, reference - timedelta(days=30)),
+        phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+        township=branch.village.township,
+    )
+    made.people.append(person)
+    return person
+
+
+def _committee(
+    made: _Committees,
+    election: Election,
+    branch: Branch,
+    secretary: Person,
+    now: bool,
+    women: float,
+) -> None:
+    """The secretary, 0–1 deputies, then members; the women's director among the members."""
+    rng = made.rng
+    reference = election.campaign.reference_date
+    seats = max(1, branch.seats)
+    deputy = seats >= 3 and rng.random() < (0.5 if seats >= 5 else 0.2)
+    director = seats >= 2 and (now or rng.random() < PREVIOUS_DIRECTOR_SHARE)
+    _seat(made, election, secretary, Post.SECRETARY, now, False)
+    ages = MEMBER_AGES if now else PREVIOUS_MEMBER_AGES
+    for i in range(1, seats):
+        post = Post.DEPUTY if deputy and i == 1 else Post.MEMBER
+        is_director = director and i == seats - 1
+        female = is_director or rng.random() < women
+        person = _new_person(made, branch, _ages(rng, ages), reference, female)
+        _seat(made, election, person, post, now, is_director)
+
+
+def _seat(
+    made: _Committees, election: Election, person: Person, post: str, now: bool, director: bool
+) -> None:
+    rng = made.rng
+    if post == Post.SECRETARY:
+        education = SECRETARY_EDUCATION if now else PREVIOUS_EDUCATION
+        sources = SECRETARY_SOURCES if now else PREVIOUS_SECRETARY_SOURCES
+        strong = rng.random() < SECRETARY_STRONG[now]
+        leads = strong and rng.random() < SECRETARY_LEADS[now]
+    else:
+        education = MEMBER_EDUCATION if now else PREVIOUS_EDUCATION
+        sources = MEMBER_SOURCES
+        strong = rng.random() < MEMBER_STRONG
+        leads = rng.random() < MEMBER_LEADS
+    candidacy = Candidacy(
+        person=person,
+        election=election,
+        education=_choose(rng, education),
+        source=_choose(rng, sources),
+        strong_two=strong,
+        lead_two=leads,
+        women_director=director,
+        post_sought=post,
+        stage=Stage.ELECTED,
+    )
+    made.candidacies.append(candidacy)
+    made.seats.append(CommitteeMember(election=election, candidacy=candidacy, post=post))
+
+
+def _choose(rng: random.Random, weights: dict) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0].value

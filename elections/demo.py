@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import InspectionGroup, Role, User
 from audits.demo import build_audits
 from audits.models import Audit, AuditFinding
+from candidates.demo import build_committees
 from candidates.models import Candidacy, Certification, CommitteeMember, Person, VoteRound
 from elections.models import (
     BRANCH_SUFFIX,
@@ -568,6 +569,7 @@ STEPS: list[Callable[[DemoCity], None]] = [
     build_regions,
     build_campaigns,
     build_elections,
+    build_committees,
     build_users,
     build_audits,
     build_petitions,

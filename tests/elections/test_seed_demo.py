@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
 from django.test import Client, RequestFactory
 
 from accounts.models import InspectionGroup, Role, User
@@ -32,6 +33,7 @@ from elections.models import (
     Village,
     VillageKind,
 )
+from reports.statistics import compute_figures
 
 SMALL = 120
 
@@ -59,6 +61,20 @@ def digest() -> str:
             "planned_date",
             "held_date",
             "postponement_reason",
+        ),
+        *CommitteeMember.objects.order_by(
+            "candidacy__person__id_number", "election__campaign"
+        ).values_list(
+            "election__campaign__name",
+            "election__branch__village__code",
+            "post",
+            "candidacy__person__id_number",
+            "candidacy__person__name",
+            "candidacy__education",
+            "candidacy__source",
+            "candidacy__strong_two",
+            "candidacy__lead_two",
+            "candidacy__women_director",
         ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
@@ -191,6 +207,48 @@ def test_the_same_seed_builds_the_same_city(db: None) -> None:
     assert digest() != first
 
 
+def test_every_completed_election_has_a_committee_with_one_secretary(db: None) -> None:
+    seed(villages=SMALL)
+
+    elections = Election.objects.annotate(
+        seats=Count("members"),
+        secretaries=Count("members", filter=Q(members__post=Post.SECRETARY)),
+        deputies=Count("members", filter=Q(members__post=Post.DEPUTY)),
+    ).select_related("branch__village")
+    for election in elections:
+        if election.status != ElectionStatus.COMPLETED:
+            assert election.seats == 0
+            continue
+        assert election.seats == election.branch.seats
+        assert election.secretaries == 1
+        assert election.deputies <= 1
+    for member in CommitteeMember.objects.select_related(
+        "candidacy__person__township", "election__branch__village"
+    ).order_by("?")[:30]:
+        person = member.candidacy.person
+        person.full_clean()  # a valid ID number that agrees with the birth date and gender
+        assert member.candidacy.stage == "elected"
+        assert member.candidacy.post_sought == member.post
+        assert person.township == member.election.branch.village.township
+
+
+def test_the_committees_have_the_shape_of_the_seed_city(db: None) -> None:
+    seed(villages=SMALL * 2 + 60)
+
+    figures = compute_figures(
+        campaign=Campaign.objects.current(), user=User.objects.get(username="city")
+    )
+    assert 41 <= figures["members_mean_age"] <= 45
+    assert 22 <= figures["members_women_share"] <= 31
+    assert figures["committees_without_woman"] == 0
+    assert figures["committees_with_women_director_share"] == 100
+    assert 95 <= figures["secretaries_strong_two_share"] <= 100
+    assert 15 <= figures["rural_secretaries_new_share"] <= 26
+    assert figures["rural_secretaries_age_55_or_over_change_percent"] < -30
+    assert figures["rural_secretaries_local_or_returnee_change_points"] > 5
+    assert figures["rural_secretaries_strong_and_leading_change_points"] > 5
+
+
 def test_it_refuses_to_build_over_existing_data(db: None) -> None:
     seed(villages=SMALL)
 
@@ -248,7 +306,7 @@ def test_reset_replaces_the_city_and_its_users(db: None) -> None:
 
 
 def test_reset_clears_candidates_and_certified_results(db: None) -> None:
-    # given an election with a candidate, a secretary and a certified, locked result
+    # given an election with a candidate, a seat and a certified, locked result
     seed(villages=SMALL)
     election = Election.objects.filter(status=ElectionStatus.COMPLETED).first()
     person = Person.objects.create(
@@ -261,7 +319,7 @@ def test_reset_clears_candidates_and_certified_results(db: None) -> None:
     candidacy = Candidacy.objects.create(
         person=person, election=election, education=Education.BACHELOR
     )
-    CommitteeMember.objects.create(election=election, candidacy=candidacy, post=Post.SECRETARY)
+    CommitteeMember.objects.create(election=election, candidacy=candidacy, post=Post.MEMBER)
     county_user = User.objects.get(username="county")
     Certification.objects.create(election=election, action="certify", by=county_user)
     Election.objects.filter(pk=election.pk).update(locked=True)
@@ -270,8 +328,8 @@ def test_reset_clears_candidates_and_certified_results(db: None) -> None:
     seed(villages=SMALL, reset=True)
 
     # then the protected rows went first, and the lock did not stop the reset
-    assert not Person.objects.exists()
-    assert not Candidacy.objects.exists()
+    assert not Person.objects.filter(id_number=person.id_number).exists()
+    assert Candidacy.objects.count() == CommitteeMember.objects.count()
     assert Election.objects.count() == 2 * SMALL
     assert not Election.objects.filter(locked=True).exists()
 
