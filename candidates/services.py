@@ -419,9 +419,9 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-@transaction.atomic
-def attachment_add(*, by: User, step: ElectionStep, upload: Any) -> StepAttachment:
-    """Attaches a file after checking its size, its name and its actual content."""
+def attachment_check(upload: Any) -> tuple[str, str]:
+    """(extension, content type) of an upload whose size, name and actual content pass;
+    ValidationError otherwise. Shared by every module that takes attachments."""
     name = upload.name or ""
     extension = name[name.rfind(".") :].lower() if "." in name else ""
     if upload.size > ATTACHMENT_MAX_BYTES:
@@ -431,6 +431,14 @@ def attachment_add(*, by: User, step: ElectionStep, upload: Any) -> StepAttachme
     content_type = _sniff(head)
     if content_type is None or ATTACHMENT_EXTENSIONS.get(extension) != content_type:
         raise ValidationError({"file": MSG_ATTACHMENT_TYPE})
+    return extension, content_type
+
+
+@transaction.atomic
+def attachment_add(*, by: User, step: ElectionStep, upload: Any) -> StepAttachment:
+    """Attaches a file after checking its size, its name and its actual content."""
+    extension, content_type = attachment_check(upload)
+    name = upload.name or ""
     attachment = StepAttachment(
         step=step,
         original_name=name[-200:],

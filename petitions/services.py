@@ -25,13 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from candidates.models import Candidacy
-from candidates.services import (
-    ATTACHMENT_EXTENSIONS,
-    ATTACHMENT_MAX_BYTES,
-    ATTACHMENT_SIGNATURES,
-    MSG_ATTACHMENT_SIZE,
-    MSG_ATTACHMENT_TYPE,
-)
+from candidates.services import attachment_check
 from elections.models import County, Election, Township, Village
 from petitions import deadlines
 from petitions.models import (
@@ -630,28 +624,13 @@ def petition_extend(
 # Attachments and the phone ------------------------------------------------------------------
 
 
-def _sniff(head: bytes) -> str | None:
-    for signature, content_type in ATTACHMENT_SIGNATURES.items():
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
 @transaction.atomic
 def attachment_add(*, by: User, petition: Petition, upload: Any) -> PetitionAttachment:
-    """Attaches a file after checking its size, its name and its actual content, as the
-    candidates' step attachments are checked (same types, same limit)."""
+    """Attaches a file after the same checks as the candidates' step attachments."""
     if not can_edit(by, petition):
         raise PermissionDenied(MSG_NOT_HANDLER)
+    extension, content_type = attachment_check(upload)
     name = upload.name or ""
-    extension = name[name.rfind(".") :].lower() if "." in name else ""
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": MSG_ATTACHMENT_SIZE % {"mb": ATTACHMENT_MAX_BYTES >> 20}})
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = _sniff(head)
-    if content_type is None or ATTACHMENT_EXTENSIONS.get(extension) != content_type:
-        raise ValidationError({"file": MSG_ATTACHMENT_TYPE})
     attachment = PetitionAttachment(
         petition=petition,
         original_name=name[-200:],
