@@ -211,7 +211,6 @@ class ReviewForm(ServiceForm, forms.Form):
         super().__init__(data, initial=initial, auto_id=f"id_review{key}_%s")
         self.key = f"review-{key}"
         self.fields["office"].queryset = campaign.review_offices.all()
-        self.fields["passed"].widget.attrs["class"] = "form-check-input"
         by_pk = {str(s.pk): s for s in situations}
         situation = self.fields["situation"]
         situation.choices = [("", "—"), *((pk, s.name) for pk, s in by_pk.items())]
@@ -384,7 +383,6 @@ class RoundForm(ServiceForm, forms.Form):
             (pk, f"{c.person.name}（{c.get_post_sought_display()}）")
             for pk, c in self.eligible.items()
         ]
-        self.fields["candidacies"].widget.attrs["class"] = "form-check-input"
 
     def clean_candidacies(self) -> list[Candidacy]:
         return [self.eligible[pk] for pk in self.cleaned_data["candidacies"]]

@@ -12,7 +12,8 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            # RadioSelect (and CheckboxSelectMultiple, its subclass) draws boxes, not a field.
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select form-select-sm"

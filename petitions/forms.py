@@ -106,7 +106,6 @@ class PetitionForm(ServiceForm, forms.Form):
                 if name != "county" or petition.level != Level.CITY:
                     del self.fields[name]
         self.fields["received_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-        self.fields["real_name"].widget.attrs["class"] = "form-check-input"
         if petition is None:
             self.fields["received_on"].initial = timezone.localdate()
             counties = list(self.fields["county"].queryset[:2])
