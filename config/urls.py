@@ -16,5 +16,7 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     path("audits/", include("audits.urls")),
     path("oversight/", include("oversight.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -225,6 +225,8 @@ class Report(models.Model):
     pdf_name = models.CharField(_("PDF file"), max_length=64, blank=True, editable=False)
     xlsx_name = models.CharField(_("Excel file"), max_length=64, blank=True, editable=False)
     pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    # The units counted (counties, or townships of a county): progress is parts / (units + 1).
+    unit_count = models.PositiveSmallIntegerField(_("units"), default=0)
     # How many times a worker started on it: a redelivery after a lost worker shows as 2.
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -278,6 +280,31 @@ class Report(models.Model):
         if message:
             fields["message"] = self.message = message
         type(self).objects.filter(pk=self.pk).update(**fields)
+
+
+class ReportPart(models.Model):
+    """The counts of one unit of a report (a county, a township, or the scope-wide figures),
+    written by the worker that counted it. Parts are upserted, so a task that runs twice writes
+    its part once; the report's progress is the share of its parts present."""
+
+    WIDE = "*"  # the code of the scope-wide part
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="parts", verbose_name=_("report")
+    )
+    code = models.CharField(_("code"), max_length=12)
+    name = models.CharField(_("name"), max_length=100)
+    counts = models.JSONField(_("counts"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "code"]
+        verbose_name = _("report part")
+        verbose_name_plural = _("report parts")
+        constraints = [models.UniqueConstraint(fields=["report", "code"], name="report_part_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.code}"
 
 
 auditlog.register(MeasureText)

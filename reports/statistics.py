@@ -134,7 +134,15 @@ def change_points(new: Decimal | None, old: Decimal | None) -> Decimal | None:
     return new - old
 
 
-# Blocks ---------------------------------------------------------------------------------------
+# Counting -------------------------------------------------------------------------------------
+#
+# The work is split in two so that it can fan out over Celery workers and be merged:
+# ``count_scope`` returns additive counts (numbers of rows, sums of ages) for one scope, and the
+# counts of several disjoint units add up to the counts of their union; ``derive`` turns counts
+# into the report's figures (shares, means, changes), always from the summed counts, never by
+# averaging shares. The few figures that are not sums over villages (petitions, which may concern
+# the city itself; inspection groups, which may cover several counties; training held by a
+# county or the city) are ``scope_wide`` figures, counted once for the whole scope.
 
 
 def _elections(user: User, campaign: Campaign):
@@ -145,50 +153,26 @@ def _members(user: User, campaign: Campaign):
     return CommitteeMember.objects.visible_to(user).filter(election__campaign=campaign).order_by()
 
 
-def completion(user: User, campaign: Campaign) -> dict:
-    counts = _elections(user, campaign).aggregate(
-        total=Count("pk"),
-        completed=Count("pk", filter=Q(status=ElectionStatus.COMPLETED)),
-        postponed=Count("pk", filter=Q(status=ElectionStatus.POSTPONED)),
-    )
+def _source_counts(prefix: str = "candidacy__") -> dict:
     return {
-        "elections_total": counts["total"],
-        "elections_completed": counts["completed"],
-        "elections_postponed": counts["postponed"],
-        "completion_rate": percent(counts["completed"], counts["total"]),
+        f"source_{s.value}": Count("pk", filter=Q(**{f"{prefix}source": s.value})) for s in Source
     }
 
 
-def methods(user: User, campaign: Campaign) -> dict:
-    completed = _elections(user, campaign).filter(status=ElectionStatus.COMPLETED)
-    counts = completed.aggregate(
-        total=Count("pk"),
-        **{m.value: Count("pk", filter=Q(method=m.value)) for m in Method},
+def _election_counts(user: User, campaign: Campaign) -> dict:
+    completed = Q(status=ElectionStatus.COMPLETED)
+    return _elections(user, campaign).aggregate(
+        elections_total=Count("pk"),
+        elections_completed=Count("pk", filter=completed),
+        elections_postponed=Count("pk", filter=Q(status=ElectionStatus.POSTPONED)),
+        **{f"method_{m.value}": Count("pk", filter=completed & Q(method=m.value)) for m in Method},
     )
-    figures = {}
-    for m in Method:
-        figures[f"method_{m.value}"] = counts[m.value]
-        figures[f"method_{m.value}_share"] = percent(counts[m.value], counts["total"])
-    return figures
 
 
-def petitions(user: User, campaign: Campaign) -> dict:
-    found = campaign_figures(user, campaign, timezone.localdate())
-    return {
-        "petitions_to_city": found.to_city,
-        "petitions_to_city_previous": found.to_city_previous,
-        "petitions_to_city_share_of_previous": found.to_city_share_of_previous,
-        "petitions_group_visits_to_city": found.group_visits_to_city,
-        "petitions_received": found.received,
-        "petitions_settled": found.settled,
-        "petitions_settlement_rate": found.settlement_rate,
-    }
-
-
-def _member_counts(user: User, campaign: Campaign) -> dict:
+def _member_counts(user: User, campaign: Campaign, prefix: str) -> dict:
     r = campaign.reference_date
     education = "candidacy__education"
-    return _members(user, campaign).aggregate(
+    counts = _members(user, campaign).aggregate(
         count=Count("pk"),
         age_sum=age_sum(r),
         age_35=Count("pk", filter=age_at_most(r, 35)),
@@ -199,71 +183,29 @@ def _member_counts(user: User, campaign: Campaign) -> dict:
         college=Count("pk", filter=Q(**{f"{education}__in": COLLEGE_OR_ABOVE})),
         women=Count("pk", filter=Q(candidacy__person__gender=Gender.FEMALE)),
         women_directors=Count("pk", filter=Q(candidacy__women_director=True)),
-        **{f"source_{s.value}": Count("pk", filter=Q(candidacy__source=s.value)) for s in Source},
+        **_source_counts(),
     )
+    return {f"{prefix}{key}": value or 0 for key, value in counts.items()}
 
 
-def members(user: User, campaign: Campaign, previous: Campaign | None) -> dict:
-    now = _member_counts(user, campaign)
-    old = _member_counts(user, previous) if previous else None
-    n = now["count"]
+def _committee_counts(user: User, campaign: Campaign) -> dict:
     seated = CommitteeMember.objects.filter(election=OuterRef("pk"))
-    with_committee = (
+    return (
         _elections(user, campaign)
         .filter(Exists(seated))
         .aggregate(
-            total=Count("pk"),
-            without_woman=Count(
+            committees=Count("pk"),
+            committees_without_woman=Count(
                 "pk", filter=~Q(Exists(seated.filter(candidacy__person__gender=Gender.FEMALE)))
             ),
-            with_director=Count(
+            committees_with_director=Count(
                 "pk", filter=Q(Exists(seated.filter(candidacy__women_director=True)))
             ),
         )
     )
-    figures = {
-        "members": n,
-        "members_previous": old["count"] if old else None,
-        "members_change_people": n - old["count"] if old else None,
-        "members_mean_age": mean(now["age_sum"], n),
-        "members_age_35_or_under": now["age_35"],
-        "members_age_35_or_under_share": percent(now["age_35"], n),
-        "members_age_45_or_under": now["age_45"],
-        "members_age_45_or_under_share": percent(now["age_45"], n),
-        "members_age_55_or_over": now["age_55_plus"],
-        "members_age_55_or_over_share": percent(now["age_55_plus"], n),
-        "members_postgraduates": now["postgraduates"],
-        "members_postgraduates_previous": old["postgraduates"] if old else None,
-        "members_postgraduates_change_people": (
-            now["postgraduates"] - old["postgraduates"] if old else None
-        ),
-        "members_bachelors": now["bachelors"],
-        "members_bachelors_share": percent(now["bachelors"], n),
-        "members_college_or_above": now["college"],
-        "members_college_or_above_share": percent(now["college"], n),
-        "members_women": now["women"],
-        "members_women_share": percent(now["women"], n),
-        "members_women_directors": now["women_directors"],
-        "committees": with_committee["total"],
-        "committees_without_woman": with_committee["without_woman"],
-        "committees_with_women_director": with_committee["with_director"],
-        "committees_with_women_director_share": percent(
-            with_committee["with_director"], with_committee["total"]
-        ),
-    }
-    figures.update(_sources("members", now, n))
-    return figures
 
 
-def _sources(prefix: str, counts: dict, whole: int) -> dict:
-    figures = {}
-    for s in Source:
-        figures[f"{prefix}_source_{s.value}"] = counts[f"source_{s.value}"]
-        figures[f"{prefix}_source_{s.value}_share"] = percent(counts[f"source_{s.value}"], whole)
-    return figures
-
-
-def secretaries(user: User, campaign: Campaign) -> dict:
+def _secretary_counts(user: User, campaign: Campaign) -> dict:
     r = campaign.reference_date
     counts = (
         _members(user, campaign)
@@ -274,32 +216,17 @@ def secretaries(user: User, campaign: Campaign) -> dict:
             strong_two=Count("pk", filter=Q(candidacy__strong_two=True)),
             college=Count("pk", filter=Q(candidacy__education__in=COLLEGE_OR_ABOVE)),
             age_45=Count("pk", filter=age_at_most(r, 45)),
-            **{
-                f"source_{s.value}": Count("pk", filter=Q(candidacy__source=s.value))
-                for s in Source
-            },
+            **_source_counts(),
         )
     )
-    n = counts["count"]
-    figures = {
-        "secretaries": n,
-        "secretaries_strong_two": counts["strong_two"],
-        "secretaries_strong_two_share": percent(counts["strong_two"], n),
-        "secretaries_college_or_above": counts["college"],
-        "secretaries_college_or_above_share": percent(counts["college"], n),
-        "secretaries_mean_age": mean(counts["age_sum"], n),
-        "secretaries_age_45_or_under": counts["age_45"],
-        "secretaries_age_45_or_under_share": percent(counts["age_45"], n),
-    }
-    figures.update(_sources("secretaries", counts, n))
-    return figures
+    return {f"secretaries_{key}": value or 0 for key, value in counts.items()}
 
 
 LOCAL_OR_RETURNEE = Q(candidacy__source__in=[Source.LOCAL_CAPABLE, Source.RETURNEE])
 STRONG_AND_LEADING = Q(candidacy__strong_two=True, candidacy__lead_two=True)
 
 
-def _rural_counts(user: User, campaign: Campaign, previous: Campaign | None) -> dict:
+def _rural_counts(user: User, campaign: Campaign, previous: Campaign | None, prefix: str) -> dict:
     r = campaign.reference_date
     extra = {}
     if previous is not None:
@@ -311,7 +238,7 @@ def _rural_counts(user: User, campaign: Campaign, previous: Campaign | None) -> 
         )
         new = ~Q(Exists(re_elected))
         extra = {"new": Count("pk", filter=new), "new_age_sum": age_sum(r, new)}
-    return (
+    counts = (
         _members(user, campaign)
         .filter(RURAL, post=Post.SECRETARY)
         .aggregate(
@@ -325,58 +252,214 @@ def _rural_counts(user: User, campaign: Campaign, previous: Campaign | None) -> 
             **extra,
         )
     )
+    return {f"{prefix}{key}": value or 0 for key, value in counts.items()}
 
 
-def rural_secretaries(user: User, campaign: Campaign, previous: Campaign | None) -> dict:
-    now = _rural_counts(user, campaign, previous)
-    old = _rural_counts(user, previous, None) if previous else None
-    n = now["count"]
-    local = percent(now["local_or_returnee"], n)
-    leading = percent(now["strong_and_leading"], n)
-    old_local = percent(old["local_or_returnee"], old["count"]) if old else None
-    old_leading = percent(old["strong_and_leading"], old["count"]) if old else None
-    new = now.get("new")
+def _measure_counts(user: User, campaign: Campaign) -> dict:
+    found = measure_counts(campaign=campaign, user=user)
+    audits = Audit.objects.visible_to(user).for_campaign(campaign).status_counts()
     return {
-        "rural_secretaries": n,
-        "rural_secretaries_mean_age": mean(now["age_sum"], n),
-        "rural_secretaries_age_40_or_under": now["age_40"],
-        "rural_secretaries_age_40_or_under_share": percent(now["age_40"], n),
-        "rural_secretaries_age_41_to_54": now["age_41_54"],
-        "rural_secretaries_age_41_to_54_share": percent(now["age_41_54"], n),
-        "rural_secretaries_age_55_or_over": now["age_55_plus"],
-        "rural_secretaries_age_55_or_over_share": percent(now["age_55_plus"], n),
-        "rural_secretaries_age_55_or_over_previous": old["age_55_plus"] if old else None,
+        "difficult_villages": found["difficult_villages"],
+        "risks_found": found["risks_found"],
+        "risks_resolved_before_election": found["risks_resolved_before_election"],
+        "secretaries_adjusted": found["secretaries_adjusted"],
+        "audits_total": sum(audits.values()),
+        "audits_done": audits[AuditStatus.DONE],
+        "candidates_disqualified": Candidacy.objects.visible_to(user)
+        .filter(election__campaign=campaign, stage=Stage.DISQUALIFIED)
+        .count(),
+    }
+
+
+def count_scope(user: User, campaign: Campaign) -> dict[str, int]:
+    """The additive counts of ``campaign`` within ``user``'s region (and of the previous
+    campaign within the same region): a fixed number of aggregate queries. Counts of disjoint
+    regions add up to the counts of their union (``add_counts``)."""
+    previous = campaign.previous
+    counts = _election_counts(user, campaign)
+    counts |= _member_counts(user, campaign, "members_")
+    counts |= _committee_counts(user, campaign)
+    counts |= _secretary_counts(user, campaign)
+    counts |= _rural_counts(user, campaign, previous, "rural_")
+    counts |= _measure_counts(user, campaign)
+    if previous is not None:
+        counts |= _member_counts(user, previous, "previous_members_")
+        counts |= _rural_counts(user, previous, None, "previous_rural_")
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def scope_wide(user: User, campaign: Campaign) -> dict:
+    """The figures that are not sums over villages, counted once for the whole scope."""
+    found = campaign_figures(user, campaign, timezone.localdate())
+    measures = measure_counts(campaign=campaign, user=user)
+    return {
+        "petitions_to_city": found.to_city,
+        "petitions_to_city_previous": found.to_city_previous,
+        "petitions_to_city_share_of_previous": found.to_city_share_of_previous,
+        "petitions_group_visits_to_city": found.group_visits_to_city,
+        "petitions_received": found.received,
+        "petitions_settled": found.settled,
+        "petitions_settlement_rate": found.settlement_rate,
+        "measures_inspection_groups": measures["inspection_groups"],
+        "measures_inspections": measures["inspections"],
+        "measures_training_sessions": measures["training_sessions"],
+        "measures_people_trained": measures["people_trained"],
+    }
+
+
+def add_counts(parts: list[dict[str, int]]) -> dict[str, int]:
+    """The counts of the union of disjoint scopes."""
+    total: dict[str, int] = {}
+    for part in parts:
+        for key, value in part.items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+# Deriving the figures -------------------------------------------------------------------------
+
+
+def _sources(prefix: str, c: dict, counts_prefix: str, whole: int) -> dict:
+    figures = {}
+    for s in Source:
+        value = c[f"{counts_prefix}source_{s.value}"]
+        figures[f"{prefix}_source_{s.value}"] = value
+        figures[f"{prefix}_source_{s.value}_share"] = percent(value, whole)
+    return figures
+
+
+def derive(c: dict[str, int], wide: dict, *, has_previous: bool) -> dict:
+    """The report's figures (docs/figures.md, after the five naming keys) from the counts of a
+    scope and its scope-wide figures."""
+    completed = c["elections_completed"]
+    n = c["members_count"]
+    secretaries = c["secretaries_count"]
+    rural = c["rural_count"]
+    old = has_previous
+
+    def previous(key: str) -> int | None:
+        return c[key] if old else None
+
+    figures = {
+        "elections_total": c["elections_total"],
+        "elections_completed": completed,
+        "elections_postponed": c["elections_postponed"],
+        "completion_rate": percent(completed, c["elections_total"]),
+    }
+    for m in Method:
+        figures[f"method_{m.value}"] = c[f"method_{m.value}"]
+        figures[f"method_{m.value}_share"] = percent(c[f"method_{m.value}"], completed)
+    for key in (
+        "petitions_to_city",
+        "petitions_to_city_previous",
+        "petitions_to_city_share_of_previous",
+        "petitions_group_visits_to_city",
+        "petitions_received",
+        "petitions_settled",
+        "petitions_settlement_rate",
+    ):
+        figures[key] = wide[key]
+    old_members = previous("previous_members_count")
+    old_postgraduates = previous("previous_members_postgraduates")
+    figures |= {
+        "members": n,
+        "members_previous": old_members,
+        "members_change_people": n - old_members if old else None,
+        "members_mean_age": mean(c["members_age_sum"], n),
+        "members_age_35_or_under": c["members_age_35"],
+        "members_age_35_or_under_share": percent(c["members_age_35"], n),
+        "members_age_45_or_under": c["members_age_45"],
+        "members_age_45_or_under_share": percent(c["members_age_45"], n),
+        "members_age_55_or_over": c["members_age_55_plus"],
+        "members_age_55_or_over_share": percent(c["members_age_55_plus"], n),
+        "members_postgraduates": c["members_postgraduates"],
+        "members_postgraduates_previous": old_postgraduates,
+        "members_postgraduates_change_people": (
+            c["members_postgraduates"] - old_postgraduates if old else None
+        ),
+        "members_bachelors": c["members_bachelors"],
+        "members_bachelors_share": percent(c["members_bachelors"], n),
+        "members_college_or_above": c["members_college"],
+        "members_college_or_above_share": percent(c["members_college"], n),
+        "members_women": c["members_women"],
+        "members_women_share": percent(c["members_women"], n),
+        "members_women_directors": c["members_women_directors"],
+        "committees": c["committees"],
+        "committees_without_woman": c["committees_without_woman"],
+        "committees_with_women_director": c["committees_with_director"],
+        "committees_with_women_director_share": percent(
+            c["committees_with_director"], c["committees"]
+        ),
+    }
+    figures |= _sources("members", c, "members_", n)
+    figures |= {
+        "secretaries": secretaries,
+        "secretaries_strong_two": c["secretaries_strong_two"],
+        "secretaries_strong_two_share": percent(c["secretaries_strong_two"], secretaries),
+        "secretaries_college_or_above": c["secretaries_college"],
+        "secretaries_college_or_above_share": percent(c["secretaries_college"], secretaries),
+        "secretaries_mean_age": mean(c["secretaries_age_sum"], secretaries),
+        "secretaries_age_45_or_under": c["secretaries_age_45"],
+        "secretaries_age_45_or_under_share": percent(c["secretaries_age_45"], secretaries),
+    }
+    figures |= _sources("secretaries", c, "secretaries_", secretaries)
+    local = percent(c["rural_local_or_returnee"], rural)
+    leading = percent(c["rural_strong_and_leading"], rural)
+    old_rural = previous("previous_rural_count")
+    old_local = percent(c["previous_rural_local_or_returnee"], old_rural) if old else None
+    old_leading = percent(c["previous_rural_strong_and_leading"], old_rural) if old else None
+    old_55 = previous("previous_rural_age_55_plus")
+    new = c["rural_new"] if old else None
+    figures |= {
+        "rural_secretaries": rural,
+        "rural_secretaries_mean_age": mean(c["rural_age_sum"], rural),
+        "rural_secretaries_age_40_or_under": c["rural_age_40"],
+        "rural_secretaries_age_40_or_under_share": percent(c["rural_age_40"], rural),
+        "rural_secretaries_age_41_to_54": c["rural_age_41_54"],
+        "rural_secretaries_age_41_to_54_share": percent(c["rural_age_41_54"], rural),
+        "rural_secretaries_age_55_or_over": c["rural_age_55_plus"],
+        "rural_secretaries_age_55_or_over_share": percent(c["rural_age_55_plus"], rural),
+        "rural_secretaries_age_55_or_over_previous": old_55,
         "rural_secretaries_age_55_or_over_change_percent": change_percent(
-            now["age_55_plus"], old["age_55_plus"] if old else None
+            c["rural_age_55_plus"], old_55
         ),
         "rural_secretaries_new": new,
-        "rural_secretaries_new_share": percent(new, n) if new is not None else None,
-        "rural_secretaries_new_mean_age": mean(now["new_age_sum"], new) if new else None,
-        "rural_secretaries_local_or_returnee": now["local_or_returnee"],
+        "rural_secretaries_new_share": percent(new, rural) if new is not None else None,
+        "rural_secretaries_new_mean_age": mean(c["rural_new_age_sum"], new) if new else None,
+        "rural_secretaries_local_or_returnee": c["rural_local_or_returnee"],
         "rural_secretaries_local_or_returnee_share": local,
         "rural_secretaries_local_or_returnee_share_previous": old_local,
         "rural_secretaries_local_or_returnee_change_points": change_points(local, old_local),
-        "rural_secretaries_strong_and_leading": now["strong_and_leading"],
+        "rural_secretaries_strong_and_leading": c["rural_strong_and_leading"],
         "rural_secretaries_strong_and_leading_share": leading,
         "rural_secretaries_strong_and_leading_share_previous": old_leading,
         "rural_secretaries_strong_and_leading_change_points": change_points(leading, old_leading),
     }
-
-
-def measures(user: User, campaign: Campaign) -> dict:
-    figures = {
-        f"measures_{key}": value
-        for key, value in measure_counts(campaign=campaign, user=user).items()
+    figures |= {
+        "measures_difficult_villages": c["difficult_villages"],
+        "measures_risks_found": c["risks_found"],
+        "measures_risks_resolved_before_election": c["risks_resolved_before_election"],
+        "measures_secretaries_adjusted": c["secretaries_adjusted"],
+        "measures_inspection_groups": wide["measures_inspection_groups"],
+        "measures_inspections": wide["measures_inspections"],
+        "measures_training_sessions": wide["measures_training_sessions"],
+        "measures_people_trained": wide["measures_people_trained"],
+        "audits_total": c["audits_total"],
+        "audits_done": c["audits_done"],
+        "candidates_disqualified": c["candidates_disqualified"],
     }
-    audits = Audit.objects.visible_to(user).for_campaign(campaign).status_counts()
-    figures["audits_total"] = sum(audits.values())
-    figures["audits_done"] = audits[AuditStatus.DONE]
-    figures["candidates_disqualified"] = (
-        Candidacy.objects.visible_to(user)
-        .filter(election__campaign=campaign, stage=Stage.DISQUALIFIED)
-        .count()
-    )
     return figures
+
+
+def heading(campaign: Campaign, county: County | None, township: Township | None) -> dict:
+    previous = campaign.previous
+    return {
+        "campaign": campaign.name,
+        "previous_campaign": previous.name if previous else None,
+        "reference_date": campaign.reference_date.isoformat(),
+        "county": county.code if county else None,
+        "township": township.code if township else None,
+    }
 
 
 # The whole --------------------------------------------------------------------------------------
@@ -390,21 +473,13 @@ def compute_figures(
     township: Township | None = None,
 ) -> dict:
     """Every figure of the report's part 1 and the counts of part 2, keyed as docs/figures.md
-    says, for ``campaign`` within ``user``'s region (narrowed to ``county`` or ``township``)."""
+    says, for ``campaign`` within ``user``'s region (narrowed to ``county`` or ``township``),
+    in one process. The Celery pipeline (reports.pipeline) computes the same figures from the
+    counts of each unit, added up."""
     scope = scope_user(user, county=county, township=township)
-    previous = campaign.previous
-    figures = {
-        "campaign": campaign.name,
-        "previous_campaign": previous.name if previous else None,
-        "reference_date": campaign.reference_date.isoformat(),
-        "county": county.code if county else None,
-        "township": township.code if township else None,
-    }
-    figures.update(completion(scope, campaign))
-    figures.update(methods(scope, campaign))
-    figures.update(petitions(scope, campaign))
-    figures.update(members(scope, campaign, previous))
-    figures.update(secretaries(scope, campaign))
-    figures.update(rural_secretaries(scope, campaign, previous))
-    figures.update(measures(scope, campaign))
+    counts = count_scope(scope, campaign)
+    figures = heading(campaign, county, township)
+    figures |= derive(
+        counts, scope_wide(scope, campaign), has_previous=campaign.previous_id is not None
+    )
     return figures

@@ -65,6 +65,13 @@ class World:
         return {e.branch.village for t in townships for e in self.elections[t]}
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test writes its private files (uploads, generated reports) to a folder of its
+    own, never to the checkout's var/."""
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")
+
+
 @pytest.fixture
 def world(db: None) -> World:
     campaign = CampaignFactory(name="2026年村(社区)党组织集中换届")

@@ -465,6 +465,95 @@ MATRIX.update(
 )
 
 
+def report_of_county_a(world: World) -> tuple[dict, str]:
+    """A finished report of county A, its files in place (their content is not the point)."""
+    from reports.models import Report, ReportStatus, report_dir
+    from reports.statistics import compute_figures
+    from tests.factories import CityUserFactory
+
+    if not hasattr(world, "report_a"):
+        city = CityUserFactory()
+        report = Report.objects.create(
+            campaign=world.campaign,
+            county=world.county_a,
+            requested_by=city,
+            status=ReportStatus.DONE,
+            figures=compute_figures(campaign=world.campaign, user=city, county=world.county_a),
+            pdf_name="matrix.pdf",
+            xlsx_name="matrix.xlsx",
+        )
+        report_dir().mkdir(parents=True, exist_ok=True)
+        report.pdf_path.write_bytes(b"%PDF-1.7")
+        report.xlsx_path.write_bytes(b"PK")
+        world.report_a = report
+    return {"pk": world.report_a.pk}, ""
+
+
+def report_section(world: World) -> tuple[dict, str]:
+    from reports.models import ReportSection
+    from tests.factories import CityUserFactory
+
+    section = ReportSection.objects.create(
+        campaign=world.campaign, order=1, title="经验", body="……", updated_by=CityUserFactory()
+    )
+    return {"pk": section.pk}, ""
+
+
+#                anonymous city  county_a  township_a1  township_b1  inspector  no_role
+REPORTERS = (LOGIN, 200, 200, 403, 403, 403, 403)
+REPORTERS_REDIRECT = (LOGIN, 302, 302, 403, 403, 403, 403)
+CITY_POST_ONLY = (LOGIN, 405, 403, 403, 403, 403, 403)
+CITY_REDIRECTS = (LOGIN, 302, 403, 403, 403, 403, 403)
+
+MATRIX.update(
+    {
+        "reports:report_index": Route(no_object, get=REPORTERS, post=REPORTERS),
+        "reports:report_detail": Route(report_of_county_a, get=REPORTERS),
+        "reports:report_progress": Route(report_of_county_a, get=REPORTERS),
+        "reports:report_pdf": Route(report_of_county_a, get=REPORTERS),
+        "reports:report_xlsx": Route(report_of_county_a, get=REPORTERS),
+        "reports:report_html": Route(report_of_county_a, get=REPORTERS),
+        "reports:measures": Route(no_object, get=REPORTERS, post=REPORTERS_REDIRECT),
+        "reports:section_list": Route(no_object, get=REPORTERS),
+        "reports:section_create": Route(no_object, get=CITY_ONLY, post=CITY_ONLY),
+        "reports:section_edit": Route(report_section, get=CITY_ONLY, post=CITY_ONLY),
+        "reports:section_delete": Route(report_section, get=CITY_POST_ONLY, post=CITY_REDIRECTS),
+    }
+)
+
+
+# Dashboards and progress reports --------------------------------------------------------------
+# A county's or the city's dashboard shows a whole region: only that county and the city read it
+# (403 for those who see the county only in part). Inspection groups read no dashboard.
+
+
+def township_a1(world: World) -> tuple[dict, str]:
+    return {"pk": world.township_a1.pk}, ""
+
+
+#                anonymous city  county_a  township_a1  township_b1  inspector  no_role
+DASH_COUNTY = (LOGIN, 200, 200, 403, 404, 403, 403)
+DASH_LOCAL = (LOGIN, 200, 200, 200, 404, 403, 403)
+DAILY_WRITE = (LOGIN, 403, 403, 302, 404, 403, 403)
+WEEKLY_WRITE = (LOGIN, 403, 302, 403, 404, 403, 403)
+
+MATRIX.update(
+    {
+        "dashboards:home": Route(no_object, get=(LOGIN, 302, 302, 302, 302, 403, 403)),
+        "dashboards:city": Route(no_object, get=CITY_ONLY),
+        "dashboards:county": Route(county_a, get=DASH_COUNTY),
+        "dashboards:township": Route(township_a1, get=DASH_LOCAL),
+        "dashboards:village": Route(village_a1, get=DASH_LOCAL),
+        "dashboards:daily_report": Route(township_a1, get=DASH_LOCAL, post=DAILY_WRITE),
+        "dashboards:daily_report_export": Route(township_a1, get=DASH_LOCAL),
+        "dashboards:daily_board": Route(county_a, get=DASH_COUNTY),
+        "dashboards:weekly_report": Route(county_a, get=DASH_COUNTY, post=WEEKLY_WRITE),
+        "dashboards:weekly_report_export": Route(county_a, get=DASH_COUNTY),
+        "dashboards:weekly_board": Route(no_object, get=CITY_ONLY),
+    }
+)
+
+
 def walk(
     patterns: list[URLPattern | URLResolver] | None = None, namespace: str = ""
 ) -> Iterator[tuple[str | None, str]]:
