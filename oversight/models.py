@@ -17,7 +17,7 @@ from datetime import date
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +30,18 @@ MSG_FUTURE = _("This date is in the future.")
 
 
 def _village_elections() -> models.QuerySet:
-    """The elections of the row's village in the row's campaign. The branches are looked up
-    first (``branch IN (…)``), which lets SQLite use the (campaign, branch) unique index:
-    joining the branches instead made it scan the whole campaign for every row."""
-    branches = Branch.objects.filter(village=OuterRef(OuterRef("village"))).values("pk")
+    """The elections of the row's village in the row's campaign.
+
+    The two databases need opposite shapes. SQLite: look the branches up first
+    (``branch IN (…)``), which lets it use the (campaign, branch) unique index; joining the
+    branches made it scan the whole campaign for every row. PostgreSQL: join the branches;
+    the ``IN`` shape inside a correlated EXISTS became a per-pair subplan (33 s against 30 ms
+    for 4,000 risks at 25,000 villages, bench/report_stats.py)."""
+    if connection.vendor == "postgresql":
+        return Election.objects.filter(
+            campaign=OuterRef("campaign"), branch__village=OuterRef("village")
+        )
+    branches = Branch.objects.filter(village=OuterRef(OuterRef("village"))).order_by().values("pk")
     return Election.objects.filter(campaign=OuterRef("campaign"), branch__in=Subquery(branches))
 
 

@@ -276,7 +276,13 @@ def count_scope(user: User, campaign: Campaign) -> dict[str, int]:
     campaign within the same region): a fixed number of aggregate queries. Counts of disjoint
     regions add up to the counts of their union (``add_counts``)."""
     previous = campaign.previous
-    counts = _election_counts(user, campaign)
+    # Villages and townships of the campaign (those with one of its elections): a village
+    # merged away since the previous campaign still exists as a row, for that campaign's sake.
+    counts = _elections(user, campaign).aggregate(
+        townships=Count("branch__village__township", distinct=True),
+        villages=Count("branch__village", distinct=True),
+    )
+    counts |= _election_counts(user, campaign)
     counts |= _member_counts(user, campaign, "members_")
     counts |= _committee_counts(user, campaign)
     counts |= _secretary_counts(user, campaign)
@@ -341,6 +347,8 @@ def derive(c: dict[str, int], wide: dict, *, has_previous: bool) -> dict:
         return c[key] if old else None
 
     figures = {
+        "townships": c["townships"],
+        "villages": c["villages"],
         "elections_total": c["elections_total"],
         "elections_completed": completed,
         "elections_postponed": c["elections_postponed"],
@@ -417,6 +425,9 @@ def derive(c: dict[str, int], wide: dict, *, has_previous: bool) -> dict:
         "rural_secretaries_age_40_or_under_share": percent(c["rural_age_40"], rural),
         "rural_secretaries_age_41_to_54": c["rural_age_41_54"],
         "rural_secretaries_age_41_to_54_share": percent(c["rural_age_41_54"], rural),
+        "rural_secretaries_age_41_to_54_share_previous": (
+            percent(c["previous_rural_age_41_54"], old_rural) if old else None
+        ),
         "rural_secretaries_age_55_or_over": c["rural_age_55_plus"],
         "rural_secretaries_age_55_or_over_share": percent(c["rural_age_55_plus"], rural),
         "rural_secretaries_age_55_or_over_previous": old_55,
