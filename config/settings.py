@@ -112,6 +112,12 @@ DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # No JIT: the report's aggregate queries spent longer compiling than running (1.0 s of
+        # 1.5 s at province scale, bench/report_stats.py); the pages' queries are too short
+        # to gain from it.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -280,6 +286,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 CELERY_REDIS_SOCKET_TIMEOUT = 10
+
+# The report's counting runs as this many tasks (runs of neighbouring counties), so that up to
+# as many workers share it; each task counts its counties in one grouped pass.
+REPORT_COUNT_TASKS = env_int("REPORT_COUNT_TASKS", 8)
 
 # Periodic work, for a `celery -A config beat` process next to the workers.
 CELERY_BEAT_SCHEDULE = {

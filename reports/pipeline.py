@@ -1,7 +1,8 @@
 """Generating a report: the request, the fan-out of the counting over Celery workers, the
 merge into a snapshot, and the rendering of the PDF and the Excel tables.
 
-    request_report ─► report_start ─► chord( report_count_unit × each county (or township)
+    request_report ─► report_start ─► chord( report_count_units × runs of counties (or
+                                             townships), each grouped by unit
                                              + report_count_wide )
                                      ─► report_finish: add the counts up, derive the figures,
                                         store the snapshot, render PDF + xlsx, done.
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from celery import chord
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, F, Max
@@ -128,18 +130,22 @@ def units_of(county: County | None, township: Township | None) -> list[tuple[str
     return [("county", pk) for pk in County.objects.order_by("code").values_list("pk", flat=True)]
 
 
-def unit_scope_user(report: Report, kind: str, pk: int) -> tuple[User, County | Township]:
-    if kind == "county":
-        unit = County.objects.get(pk=pk)
-        return statistics.scope_user(report.requested_by, county=unit), unit
-    unit = Township.objects.select_related("county").get(pk=pk)
-    return statistics.scope_user(report.requested_by, township=unit), unit
-
-
 def whole_scope_user(report: Report) -> User:
     return statistics.scope_user(
         report.requested_by, county=report.county, township=report.township
     )
+
+
+def batches(units: list[tuple[str, int]], tasks: int) -> list[tuple[str, list[int]]]:
+    """The units in ``tasks`` runs of neighbouring units (or fewer, one unit each at least):
+    each task counts its units in one grouped pass, so the tasks add up to about one pass
+    over the data, however many units there are; more workers take more tasks at once."""
+    if not units:
+        return []
+    kind = units[0][0]
+    pks = [pk for _kind, pk in units]
+    size = -(-len(pks) // max(1, min(tasks, len(pks))))
+    return [(kind, pks[i : i + size]) for i in range(0, len(pks), size)]
 
 
 # The steps (called by reports.tasks) --------------------------------------------------------
@@ -154,43 +160,55 @@ def start(report_id: int) -> None:
         started_at=report.started_at or timezone.now(),
         updated_at=timezone.now(),
     )
-    from reports.tasks import report_count_unit, report_count_wide, report_finish
+    from reports.tasks import report_count_units, report_count_wide, report_finish
 
-    header = [
-        report_count_unit.si(report.pk, kind, pk)
-        for kind, pk in units_of(report.county, report.township)
-    ]
+    runs = batches(units_of(report.county, report.township), settings.REPORT_COUNT_TASKS)
+    header = [report_count_units.si(report.pk, kind, pks) for kind, pks in runs]
     header.append(report_count_wide.si(report.pk))
     chord(header)(report_finish.si(report.pk))
 
 
-def count_unit(report_id: int, kind: str, pk: int) -> None:
-    report = Report.objects.select_related("campaign", "requested_by").get(pk=report_id)
+def count_units(report_id: int, kind: str, pks: list[int]) -> None:
+    """Counts ``pks`` (counties or townships of the report's scope) and saves a part for each.
+    The counting runs as the requesting user's scope, so nothing outside it is counted even if
+    a unit outside it were named."""
+    report = Report.objects.select_related("campaign", "county", "township", "requested_by").get(
+        pk=report_id
+    )
     if report.status == ReportStatus.DONE:
         return
-    user, unit = unit_scope_user(report, kind, pk)
-    counts = statistics.count_scope(user, report.campaign)
-    counts["__wide__"] = statistics.scope_wide(user, report.campaign)
-    _save_part(report, unit.code, unit.name, counts)
+    if not {(kind, pk) for pk in pks} <= set(units_of(report.county, report.township)):
+        raise PermissionDenied(f"Units {pks} are not all units of report {report.pk}.")
+    model = County if kind == "county" else Township
+    names = dict(model.objects.filter(pk__in=pks).values_list("pk", "name"))
+    codes = dict(model.objects.filter(pk__in=pks).values_list("pk", "code"))
+    found = statistics.count_units(whole_scope_user(report), report.campaign, kind, pks)
+    with transaction.atomic():
+        for pk, counts in found.items():
+            ReportPart.objects.update_or_create(
+                report=report, code=codes[pk], defaults={"name": names[pk], "counts": counts}
+            )
+    _record_progress(report)
 
 
 def count_wide(report_id: int) -> None:
-    report = Report.objects.select_related("campaign", "requested_by").get(pk=report_id)
+    report = Report.objects.select_related("campaign", "county", "township", "requested_by").get(
+        pk=report_id
+    )
     if report.status == ReportStatus.DONE:
         return
     user = whole_scope_user(report)
     counts = {
-        "__wide__": statistics.scope_wide(user, report.campaign),
+        "__wide__": _jsonable(statistics.scope_wide(user, report.campaign)),
         "__fingerprint__": fingerprint(user, report.campaign),
     }
-    _save_part(report, ReportPart.WIDE, "", counts)
-
-
-def _save_part(report: Report, code: str, name: str, counts: dict) -> None:
-    counts = _jsonable(counts)
     ReportPart.objects.update_or_create(
-        report=report, code=code, defaults={"name": name, "counts": counts}
+        report=report, code=ReportPart.WIDE, defaults={"name": "", "counts": counts}
     )
+    _record_progress(report)
+
+
+def _record_progress(report: Report) -> None:
     done = ReportPart.objects.filter(report=report).count()
     total = report.unit_count + 1
     report.record_progress(
@@ -295,14 +313,15 @@ def merge(report: Report) -> None:
     units = []
     for code in sorted(parts):
         part = parts[code]
-        counts = {k: v for k, v in part.counts.items() if not k.startswith("__")}
         figures = statistics.heading(report.campaign, None, None)
+        # A unit's row carries the figures that add up over villages; the scope-wide ones
+        # (petitions, inspection groups, training) are counted for the whole scope only.
         figures |= _jsonable(
-            statistics.derive(counts, part.counts["__wide__"], has_previous=has_previous)
+            statistics.derive(part.counts, statistics.NO_WIDE, has_previous=has_previous)
         )
         units.append({"code": code, "name": part.name, "figures": figures})
-    total = statistics.add_counts(
-        [{k: v for k, v in p.counts.items() if not k.startswith("__")} for p in parts.values()]
+    total = statistics.add_counts([part.counts for part in parts.values()]) or dict.fromkeys(
+        statistics.count_keys(report.campaign), 0
     )
     figures = statistics.heading(report.campaign, report.county, report.township)
     figures |= _jsonable(

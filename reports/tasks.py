@@ -28,8 +28,8 @@ def report_start(report_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def report_count_unit(report_id: int, kind: str, pk: int) -> None:
-    _guarded(report_id, pipeline.count_unit, kind, pk)
+def report_count_units(report_id: int, kind: str, pks: list[int]) -> None:
+    _guarded(report_id, pipeline.count_units, kind, pks)
 
 
 @shared_task(acks_late=True)

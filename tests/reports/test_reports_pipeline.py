@@ -17,7 +17,7 @@ from django.urls import reverse
 from accounts.models import User
 from config.celery_app import app as celery_app
 from elections.models import ElectionStatus, Method
-from reports import pipeline
+from reports import pipeline, statistics
 from reports.models import Report, ReportPart, ReportStatus
 from reports.statistics import compute_figures
 from tests.conftest import World, signed_in
@@ -62,6 +62,7 @@ def test_the_city_report_adds_up_its_counties(
     for unit, county in zip(report.units, (varied.county_a, varied.county_b), strict=True):
         expected = as_stored(compute_figures(campaign=varied.campaign, user=city, county=county))
         expected["county"] = None  # a unit's figures carry no scope of their own
+        expected |= statistics.NO_WIDE  # nor the figures counted for the whole scope only
         assert unit["figures"] == expected
         assert unit["name"] == county.name
     assert report.figures["elections_postponed"] == 1
@@ -120,9 +121,8 @@ def test_every_step_run_twice_does_the_work_once(
     county_a_pk = varied.county_a.pk
 
     # when: a unit counted twice, the others once, then the finish twice
-    pipeline.count_unit(report.pk, "county", county_a_pk)
-    pipeline.count_unit(report.pk, "county", county_a_pk)
-    pipeline.count_unit(report.pk, "county", varied.county_b.pk)
+    pipeline.count_units(report.pk, "county", [county_a_pk])
+    pipeline.count_units(report.pk, "county", [county_a_pk, varied.county_b.pk])
     pipeline.count_wide(report.pk)
     assert ReportPart.objects.filter(report=report).count() == 3
     pipeline.finish(report.pk)
@@ -140,18 +140,26 @@ def test_every_step_run_twice_does_the_work_once(
         f"report-{report.pk}.xlsx",
     ]
     # a unit task arriving after the end does nothing either
-    pipeline.count_unit(report.pk, "county", county_a_pk)
+    pipeline.count_units(report.pk, "county", [county_a_pk])
     assert not ReportPart.objects.filter(report=report).exists()
+
+
+@pytest.mark.parametrize(("units", "tasks", "runs"), [(88, 8, 8), (3, 8, 3), (10, 4, 4), (1, 8, 1)])
+def test_the_units_are_shared_among_the_tasks_each_once(units: int, tasks: int, runs: int) -> None:
+    found = pipeline.batches([("county", pk) for pk in range(units)], tasks)
+
+    assert len(found) == runs
+    assert [pk for _kind, pks in found for pk in pks] == list(range(units))
 
 
 def test_a_failing_step_fails_the_report_with_the_reason(
     varied: World, city: User, django_capture_on_commit_callbacks
 ) -> None:
-    from reports.tasks import report_count_unit
+    from reports.tasks import report_count_units
 
     report = Report.objects.create(campaign=varied.campaign, requested_by=city, unit_count=2)
     with pytest.raises(Exception):  # noqa: B017 - whatever the step raised, re-raised
-        report_count_unit.apply(args=(report.pk, "county", 999_999), throw=True)
+        report_count_units.apply(args=(report.pk, "county", [999_999]), throw=True)
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
     assert "报告未能生成" in report.message

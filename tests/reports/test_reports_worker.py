@@ -199,5 +199,6 @@ def test_a_worker_killed_in_the_middle_leaves_the_report_to_be_redone_once(
     second = workers.log("second")
     assert second.count("Task reports.tasks.report_finish[") == 2  # received, succeeded
     # and the second worker found nothing else to redo: each unit was counted by the first
-    assert "Task reports.tasks.report_count_unit[" not in second
-    assert workers.log("first").count("Task reports.tasks.report_count_unit[") == 4
+    assert "Task reports.tasks.report_count_units[" not in second
+    # received and succeeded, for each county's run
+    assert workers.log("first").count("Task reports.tasks.report_count_units[") == 4
