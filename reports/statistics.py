@@ -155,17 +155,25 @@ class Unit:
     """How each counted table reaches a unit from its village."""
 
     def __init__(self, kind: str) -> None:
-        if kind not in ("county", "township"):
+        if kind not in ("county", "township", "whole"):
             raise ValueError(kind)
         self.kind = kind
 
-    def path(self, to_village: str) -> str:
+    def path(self, to_village: str) -> str | None:
+        if self.kind == "whole":
+            return None
         prefix = f"{to_village}__" if to_village else ""
         return f"{prefix}township__county" if self.kind == "county" else f"{prefix}township"
 
 
-def _grouped(rows, path: str, ids: list[int], **aggregates) -> dict[int, dict]:
-    """``aggregates`` per unit (rows outside ``ids`` left out), one GROUP BY query."""
+WHOLE = 0  # the "unit" of count_units(…, "whole", …): the user's whole region, ungrouped
+
+
+def _grouped(rows, path: str | None, ids: list[int], **aggregates) -> dict[int, dict]:
+    """``aggregates`` per unit (rows outside ``ids`` left out), one GROUP BY query; with no
+    path, over all ``rows`` in one plain aggregate (cheaper: no grouping)."""
+    if path is None:
+        return {WHOLE: rows.order_by().aggregate(**aggregates)}
     found = rows.filter(**{f"{path}__in": ids}).order_by().values(path).annotate(**aggregates)
     return {row.pop(path): row for row in found}
 
@@ -334,7 +342,8 @@ def count_units(
 ) -> dict[int, dict[str, int]]:
     """The additive counts of ``campaign`` (and of the previous campaign) per unit of ``kind``
     ("county" or "township") among ``ids``, within ``user``'s region: a fixed number of
-    grouped aggregate queries, whatever the number of units."""
+    grouped aggregate queries, whatever the number of units. Kind "whole" with ids [WHOLE]
+    counts the whole region in plain aggregates."""
     unit = Unit(kind)
     previous = campaign.previous
     blocks = [
@@ -368,27 +377,9 @@ def count_keys(campaign: Campaign) -> list[str]:
     return keys
 
 
-def units_of_scope(scope: User) -> tuple[str, list[int]]:
-    """The units a scope is made of: its county's townships for a county or township user
-    (one township for a township), every county for the city."""
-    if scope.is_city:
-        return "county", list(County.objects.order_by("code").values_list("pk", flat=True))
-    if scope.role == Role.TOWNSHIP:
-        return "township", [scope.township_id] if scope.township_id else []
-    if scope.role == Role.COUNTY:
-        townships = Township.objects.filter(county_id=scope.county_id).order_by("code")
-        return "township", list(townships.values_list("pk", flat=True))
-    # An inspection group's region is a set of townships.
-    return "township", list(
-        Township.objects.visible_to(scope).order_by("code").values_list("pk", flat=True)
-    )
-
-
 def count_scope(user: User, campaign: Campaign) -> dict[str, int]:
     """The additive counts of ``campaign`` within ``user``'s whole region."""
-    kind, ids = units_of_scope(user)
-    parts = list(count_units(user, campaign, kind, ids).values())
-    return add_counts(parts) if parts else dict.fromkeys(count_keys(campaign), 0)
+    return count_units(user, campaign, "whole", [WHOLE])[WHOLE]
 
 
 def scope_wide(user: User, campaign: Campaign) -> dict:
