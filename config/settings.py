@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "oversight",
     "reports",
     "sheets",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +298,20 @@ CELERY_BEAT_SCHEDULE = {
     "import-uploads-cleanup": {
         "task": "sheets.tasks.import_uploads_cleanup",
         "schedule": timedelta(hours=1),
+    },
+    # Dashboards: changed regions every 5 minutes, everything hourly, progress once a day.
+    "dashboard-figures-changed": {
+        "task": "dashboards.tasks.dashboard_figures_refresh",
+        "schedule": timedelta(minutes=5),
+        "kwargs": {"changed_only": True},
+    },
+    "dashboard-figures-all": {
+        "task": "dashboards.tasks.dashboard_figures_refresh",
+        "schedule": timedelta(hours=1),
+    },
+    "dashboard-progress-snapshot": {
+        "task": "dashboards.tasks.progress_snapshot_take",
+        "schedule": crontab(hour=23, minute=50),
     },
 }
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -217,8 +218,10 @@ class Report(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
     # The snapshot: figures of the whole scope, and per unit ({"code", "name", "figures"}).
-    figures = models.JSONField(_("figures"), default=dict, blank=True)
-    units = models.JSONField(_("figures per unit"), default=list, blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    units = models.JSONField(
+        _("figures per unit"), default=list, blank=True, encoder=DjangoJSONEncoder
+    )
     # Which data the figures came from (row counts and latest change of each source table).
     data_fingerprint = models.JSONField(_("data fingerprint"), default=dict, blank=True)
     counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)

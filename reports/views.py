@@ -40,7 +40,7 @@ def _require_reporter(request: HttpRequest) -> None:
 def report_index(request: HttpRequest) -> HttpResponse:
     """Generate a report, and the history of the reports the user may see."""
     _require_reporter(request)
-    form = ReportRequestForm(request.POST or None, user=request.user)
+    form = ReportRequestForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             report = pipeline.request_report(
@@ -159,7 +159,7 @@ def measures(request: HttpRequest) -> HttpResponse:
         )
     }
     form = MeasureTextsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         headings=headings,
         texts={pk: t.text for pk, t in existing.items()},
     )
@@ -220,7 +220,7 @@ def section_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         section = get_for_user(ReportSection.objects.select_related("campaign"), request.user, pk)
         campaign = section.campaign
-    form = ReportSectionForm(request.POST or None, instance=section)
+    form = ReportSectionForm(request.POST if request.method == "POST" else None, instance=section)
     if request.method == "POST" and form.is_valid():
         section = form.save(commit=False)
         section.updated_by = request.user

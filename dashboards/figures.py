@@ -1,0 +1,222 @@
+"""Each region's dashboard figures: computed by the refresh task (or once, on a page's first
+visit to a region never computed), read by the pages.
+
+The report's figures come from reports.statistics.compute_figures for the same scope, so the
+dashboard and the report print the same numbers; ``extras`` adds the breakdowns the report has
+no use for (by batch, by stage, open and overdue petitions, pending audits).
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from accounts.models import Role, User
+from audits.models import Audit
+from candidates.models import Candidacy, Stage
+from dashboards import snapshots
+from dashboards.models import Level, RegionFigures
+from elections.models import Campaign, County, Election, Township
+from oversight.models import InspectionVisit, Risk, RiskLevel, RiskStatus
+from petitions.models import OPEN_Q, Petition, overdue_q
+from reports.statistics import compute_figures
+
+TOWNSHIP_PATH = "branch__village__township"
+
+
+def stand_in(level: str, county: County | None = None, township: Township | None = None) -> User:
+    """An unsaved user whose region is exactly the region: every count goes through the
+    models' own visible_to, as the report's do (reports.statistics.scope_user)."""
+    if level == Level.TOWNSHIP:
+        return User(
+            role=Role.TOWNSHIP,
+            county_id=township.county_id,
+            township_id=township.pk,
+            is_active=True,
+        )
+    if level == Level.COUNTY:
+        return User(role=Role.COUNTY, county_id=county.pk, is_active=True)
+    return User(role=Role.CITY, is_active=True)
+
+
+def jsonable(value: object) -> object:
+    """Decimals as their printed text ("62.5"): the pages show exactly what the report prints."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    return value
+
+
+def _grouped(queryset, keys: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """{first key: {second key: count}} with keys as text (JSON object keys)."""
+    result: dict[str, dict[str, int]] = {}
+    for row in queryset.order_by().values(*keys).annotate(n=Count("pk")):
+        result.setdefault(str(row[keys[0]]), {})[str(row[keys[1]])] = row["n"]
+    return result
+
+
+def extras(scope: User, campaign: Campaign, today: date) -> dict:
+    """The dashboard's breakdowns for the region of ``scope``; a fixed number of queries."""
+    elections = Election.objects.visible_to(scope).for_campaign(campaign)
+    candidacies = Candidacy.objects.visible_to(scope).filter(election__campaign=campaign)
+    petitions = Petition.objects.visible_to(scope).during(campaign).order_by()
+    risks = Risk.objects.visible_to(scope).for_campaign(campaign).order_by()
+    disqualified = candidacies.filter(stage=Stage.DISQUALIFIED).order_by()
+    return {
+        "status_by_batch": _grouped(elections, ("batch", "status")),
+        "method_by_batch": _grouped(elections, ("batch", "method")),
+        "stage_by_batch": _grouped(candidacies, ("election__batch", "stage")),
+        "disqualified_by_situation": {
+            row["disqualifying_situation__name"] or "": row["n"]
+            for row in disqualified.values("disqualifying_situation__name").annotate(n=Count("pk"))
+        },
+        "petitions": petitions.aggregate(
+            open=Count("pk", filter=OPEN_Q), overdue=Count("pk", filter=overdue_q(today))
+        ),
+        "risks": risks.aggregate(
+            resolved=Count("pk", filter=Q(status=RiskStatus.RESOLVED)),
+            unresolved=Count("pk", filter=~Q(status=RiskStatus.RESOLVED)),
+            high_unresolved=Count(
+                "pk", filter=Q(level=RiskLevel.HIGH) & ~Q(status=RiskStatus.RESOLVED)
+            ),
+        ),
+        "audits": Audit.objects.visible_to(scope).for_campaign(campaign).status_counts(),
+        "follow_ups_pending": InspectionVisit.objects.visible_to(scope)
+        .during(campaign)
+        .follow_up_pending()
+        .count(),
+    }
+
+
+def region_compute(
+    campaign: Campaign, *, county: County | None = None, township: Township | None = None
+) -> tuple[dict, dict]:
+    """The region's report figures and breakdowns, computed now from the data."""
+    level = Level.TOWNSHIP if township else Level.COUNTY if county else Level.CITY
+    figures = compute_figures(
+        campaign=campaign, user=stand_in(Level.CITY), county=county, township=township
+    )
+    scope = stand_in(level, county, township)
+    breakdowns = extras(scope, campaign, timezone.localdate())
+    breakdowns["timeline"] = snapshots.timeline(
+        campaign,
+        level=Level.COUNTY if level == Level.CITY else Level.TOWNSHIP,
+        county_id=county.pk if level == Level.COUNTY else None,
+        township_id=township.pk if township else None,
+    )
+    return jsonable(figures), breakdowns
+
+
+@transaction.atomic
+def region_figures_refresh(
+    *,
+    campaign: Campaign,
+    county: County | None = None,
+    township: Township | None = None,
+    started: datetime | None = None,
+) -> RegionFigures:
+    """Computes and stores one region's figures; ``computed_at`` is ``started`` if given (a
+    run's start: data changed while it ran counts as changed since)."""
+    started = started or timezone.now()
+    figures, breakdowns = region_compute(campaign, county=county, township=township)
+    if township is not None:
+        key = {"level": Level.TOWNSHIP, "township": township}
+        county = township.county
+    elif county is not None:
+        key = {"level": Level.COUNTY, "county": county}
+    else:
+        key = {"level": Level.CITY}
+    values = {
+        "figures": figures,
+        "extras": breakdowns,
+        "computed_at": started,
+        "county": county,
+        "township": township,
+    }
+    row, _created = RegionFigures.objects.update_or_create(
+        campaign=campaign, **key, defaults=values
+    )
+    return row
+
+
+def campaign_figures_refresh(*, campaign: Campaign, township_ids: list[int] | None = None) -> int:
+    """Refreshes every region of the campaign, or only the given townships with their
+    counties and the city; returns how many regions were computed."""
+    townships = Township.objects.select_related("county")
+    if township_ids is not None:
+        townships = townships.filter(pk__in=township_ids)
+    townships = list(townships)
+    counties = (
+        County.objects.filter(pk__in={t.county_id for t in townships})
+        if township_ids is not None
+        else County.objects.all()
+    )
+    started, regions = timezone.now(), 0
+    for township in townships:
+        region_figures_refresh(campaign=campaign, township=township, started=started)
+        regions += 1
+    for county in counties:
+        region_figures_refresh(campaign=campaign, county=county, started=started)
+        regions += 1
+    region_figures_refresh(campaign=campaign, started=started)
+    return regions + 1
+
+
+def changed_townships(campaign: Campaign) -> list[int] | None:
+    """Townships with an election or a candidacy changed (entered, advanced, certified,
+    unlocked) since the city's figures were computed; None when they never were (everything
+    is due). Petitions, risks and audits wait for the hourly full refresh."""
+    last = (
+        RegionFigures.objects.for_campaign(campaign)
+        .filter(level=Level.CITY)
+        .aggregate(at=Max("computed_at"))["at"]
+    )
+    if last is None:
+        return None
+    elections = (
+        Election.objects.for_campaign(campaign)
+        .filter(updated_at__gte=last)
+        .order_by()
+        .values_list(f"{TOWNSHIP_PATH}_id", flat=True)
+    )
+    candidacies = (
+        Candidacy.objects.filter(election__campaign=campaign, updated_at__gte=last)
+        .order_by()
+        .values_list(f"election__{TOWNSHIP_PATH}_id", flat=True)
+    )
+    return sorted(set(elections) | set(candidacies))
+
+
+def figures_for(
+    campaign: Campaign, *, county: County | None = None, township: Township | None = None
+) -> RegionFigures:
+    """The stored figures of one region; computed once here if the task never did."""
+    rows = RegionFigures.objects.for_campaign(campaign)
+    if township is not None:
+        row = rows.filter(level=Level.TOWNSHIP, township=township).first()
+    elif county is not None:
+        row = rows.filter(level=Level.COUNTY, county=county).first()
+    else:
+        row = rows.filter(level=Level.CITY).first()
+    return row or region_figures_refresh(campaign=campaign, county=county, township=township)
+
+
+def child_progress(campaign: Campaign, regions: list, level: str) -> dict[int, dict]:
+    """The stored status counts by batch of the given counties or townships, by region id:
+    one query that reads only that key of each row, not its whole figures."""
+    field = "township_id" if level == Level.TOWNSHIP else "county_id"
+    rows = (
+        RegionFigures.objects.for_campaign(campaign)
+        .filter(level=level, **{f"{field}__in": [region.pk for region in regions]})
+        .values_list(field, "extras__status_by_batch")
+    )
+    return {region: {"status_by_batch": counts or {}} for region, counts in rows}
+
+
+def running_campaigns(today: date | None = None) -> list[Campaign]:
+    """Campaigns under way today: the ones whose figures and progress still move."""
+    today = today or timezone.localdate()
+    return list(Campaign.objects.filter(start_date__lte=today, end_date__gte=today))
