@@ -173,7 +173,10 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 
 # Sessions: thirty minutes idle, twelve hours at most since login.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed by accounts.middleware at most once a minute, not on every request (a database write
+# per page view).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
