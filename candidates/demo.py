@@ -16,6 +16,7 @@ from stdnum.cn import ric
 from candidates.models import (
     Candidacy,
     CommitteeMember,
+    DisqualifyingSituation,
     Education,
     Gender,
     Person,
@@ -23,6 +24,7 @@ from candidates.models import (
     Source,
     Stage,
 )
+from candidates.services import campaign_ensure_review_lists
 from elections.models import Branch, Election, ElectionStatus
 
 if TYPE_CHECKING:  # elections.demo lists build_committees in its STEPS
@@ -228,9 +230,53 @@ def build_committees(city: "DemoCity") -> None:
                 ages = PREVIOUS_SECRETARY_AGES if now is None else REPLACED_SECRETARY_AGES
                 kept = _person(made, branch, _ages(rng, ages), city.previous.reference_date, False)
             _committee(made, before, branch, kept, False, PREVIOUS_WOMEN_SHARE)
+    campaign_ensure_review_lists(campaign=city.current)
+    situations = list(DisqualifyingSituation.objects.filter(campaign=city.current))
+    for election in current.values():
+        _runners_up(made, election, election.branch, situations)
     Person.objects.bulk_create(made.people, batch_size=_batch())
     Candidacy.objects.bulk_create(made.candidacies, batch_size=_batch())
     CommitteeMember.objects.bulk_create(made.seats, batch_size=_batch())
+
+
+# The people who stood and were not elected, per seat of a current committee: official
+# candidates who lost the vote (the margin is at least a fifth of the seats), nominees who were
+# not made candidates, and a few withdrawn or disqualified in the joint review.
+NOT_ELECTED_PER_SEAT = 0.25
+NOMINEES_PER_SEAT = 1.0
+WITHDRAWN_SHARE = 0.01
+DISQUALIFIED_SHARE = 0.004
+
+
+def _runners_up(made: _Committees, election: Election, branch: Branch, situations: list) -> None:
+    rng = made.rng
+    reference = election.campaign.reference_date
+    seats = max(1, branch.seats)
+    losers = max(1, round(seats * NOT_ELECTED_PER_SEAT + rng.random() - 0.5))
+    nominees = round(seats * NOMINEES_PER_SEAT * (0.5 + rng.random()))
+    stages = [Stage.NOT_ELECTED] * losers + [Stage.PRELIMINARY] * nominees
+    for i, stage in enumerate(stages):
+        if stage == Stage.PRELIMINARY and rng.random() < WITHDRAWN_SHARE:
+            stage = Stage.WITHDRAWN
+        elif stage == Stage.PRELIMINARY and situations and rng.random() < DISQUALIFIED_SHARE:
+            stage = Stage.DISQUALIFIED
+        female = rng.random() < 0.3
+        person = _new_person(made, branch, _ages(rng, MEMBER_AGES), reference, female)
+        made.candidacies.append(
+            Candidacy(
+                person=person,
+                election=election,
+                education=_choose(rng, MEMBER_EDUCATION),
+                source=_choose(rng, MEMBER_SOURCES),
+                strong_two=rng.random() < MEMBER_STRONG,
+                lead_two=rng.random() < MEMBER_LEADS,
+                post_sought=Post.SECRETARY if i == 0 else Post.MEMBER,
+                stage=stage,
+                disqualifying_situation=(
+                    rng.choice(situations) if stage == Stage.DISQUALIFIED else None
+                ),
+            )
+        )
 
 
 def _batch() -> int:

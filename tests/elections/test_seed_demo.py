@@ -17,6 +17,7 @@ from candidates.models import (
     Gender,
     Person,
     Post,
+    Stage,
 )
 from elections import demo
 from elections.models import (
@@ -329,7 +330,9 @@ def test_reset_clears_candidates_and_certified_results(db: None) -> None:
 
     # then the protected rows went first, and the lock did not stop the reset
     assert not Person.objects.filter(id_number=person.id_number).exists()
-    assert Candidacy.objects.count() == CommitteeMember.objects.count()
+    # only the demo's own candidates are left: every seat's, and those who were not elected
+    assert not Candidacy.objects.filter(pk=candidacy.pk).exists()
+    assert Candidacy.objects.filter(stage=Stage.ELECTED).count() == CommitteeMember.objects.count()
     assert Election.objects.count() == 2 * SMALL
     assert not Election.objects.filter(locked=True).exists()
 
