@@ -6,9 +6,10 @@ dashboard and the report print the same numbers; ``extras`` adds the breakdowns 
 no use for (by batch, by stage, open and overdue petitions, pending audits).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -201,7 +202,20 @@ def figures_for(
         row = rows.filter(level=Level.COUNTY, county=county).first()
     else:
         row = rows.filter(level=Level.CITY).first()
-    return row or region_figures_refresh(campaign=campaign, county=county, township=township)
+    if row is None or _stale_without_beat(row):
+        return region_figures_refresh(campaign=campaign, county=county, township=township)
+    return row
+
+
+# Without a broker (the embedded default: SQLite, tasks in-process) there is no beat to refresh
+# the stored figures either, so a page refreshes its own region when they are older than this.
+EMBEDDED_MAX_AGE = timedelta(minutes=1)
+
+
+def _stale_without_beat(row: RegionFigures) -> bool:
+    return bool(settings.CELERY_TASK_ALWAYS_EAGER) and (
+        timezone.now() - row.computed_at > EMBEDDED_MAX_AGE
+    )
 
 
 def child_progress(campaign: Campaign, regions: list, level: str) -> dict[int, dict]:

@@ -69,6 +69,25 @@ def test_it_computes_a_region_once_when_the_task_never_did(world: World) -> None
     assert figures_for(world.campaign, county=world.county_a).pk == row.pk
 
 
+@pytest.mark.parametrize(("eager", "refreshed"), [(True, True), (False, False)])
+def test_without_a_broker_a_page_refreshes_figures_older_than_a_minute(
+    world: World, settings, eager: bool, refreshed: bool
+) -> None:
+    # given: the county's figures stored two minutes ago, and an election completed since
+    settings.CELERY_TASK_ALWAYS_EAGER = eager
+    row = figures_for(world.campaign, county=world.county_a)
+    RegionFigures.objects.filter(pk=row.pk).update(
+        computed_at=timezone.now() - timedelta(minutes=2)
+    )
+    complete(world.election("a1"), timezone.localdate())
+
+    # when
+    found = figures_for(world.campaign, county=world.county_a)
+
+    # then: embedded (no beat to refresh them) the page recounts; with a broker, beat does
+    assert (found.figures["elections_completed"] == 1) is refreshed
+
+
 def test_it_schedules_the_refresh_and_the_daily_snapshot() -> None:
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
