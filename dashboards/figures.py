@@ -22,6 +22,7 @@ from dashboards.models import Level, RegionFigures
 from elections.models import Campaign, County, Election, Township
 from oversight.models import InspectionVisit, Risk, RiskLevel, RiskStatus
 from petitions.models import OPEN_Q, Petition, overdue_q
+from reports import statistics
 from reports.statistics import compute_figures
 
 TOWNSHIP_PATH = "branch__village__township"
@@ -93,14 +94,24 @@ def extras(scope: User, campaign: Campaign, today: date) -> dict:
 
 
 def region_compute(
-    campaign: Campaign, *, county: County | None = None, township: Township | None = None
+    campaign: Campaign,
+    *,
+    county: County | None = None,
+    township: Township | None = None,
+    counts: dict[str, int] | None = None,
 ) -> tuple[dict, dict]:
-    """The region's report figures and breakdowns, computed now from the data."""
+    """The region's report figures and breakdowns, computed now from the data; ``counts``
+    are the region's additive counts when the caller has them already (campaign_figures_refresh
+    counts every township in one pass and adds them up for counties and the city)."""
     level = Level.TOWNSHIP if township else Level.COUNTY if county else Level.CITY
-    figures = compute_figures(
-        campaign=campaign, user=stand_in(Level.CITY), county=county, township=township
-    )
     scope = stand_in(level, county, township)
+    if counts is None:
+        figures = compute_figures(
+            campaign=campaign, user=stand_in(Level.CITY), county=county, township=township
+        )
+    else:
+        wide = statistics.scope_wide(scope, campaign)
+        figures = statistics.figures_of(campaign, counts, wide, county=county, township=township)
     breakdowns = extras(scope, campaign, timezone.localdate())
     breakdowns["timeline"] = snapshots.timeline(
         campaign,
@@ -118,11 +129,12 @@ def region_figures_refresh(
     county: County | None = None,
     township: Township | None = None,
     started: datetime | None = None,
+    counts: dict[str, int] | None = None,
 ) -> RegionFigures:
     """Computes and stores one region's figures; ``computed_at`` is ``started`` if given (a
     run's start: data changed while it ran counts as changed since)."""
     started = started or timezone.now()
-    figures, breakdowns = region_compute(campaign, county=county, township=township)
+    figures, breakdowns = region_compute(campaign, county=county, township=township, counts=counts)
     if township is not None:
         key = {"level": Level.TOWNSHIP, "township": township}
         county = township.county
@@ -145,25 +157,41 @@ def region_figures_refresh(
 
 def campaign_figures_refresh(*, campaign: Campaign, township_ids: list[int] | None = None) -> int:
     """Refreshes every region of the campaign, or only the given townships with their
-    counties and the city; returns how many regions were computed."""
-    townships = Township.objects.select_related("county")
-    if township_ids is not None:
-        townships = townships.filter(pk__in=township_ids)
-    townships = list(townships)
-    counties = (
-        County.objects.filter(pk__in={t.county_id for t in townships})
-        if township_ids is not None
-        else County.objects.all()
+    counties and the city; returns how many regions were computed. Every township is counted
+    in one grouped pass (reports.statistics.count_units) and counties and the city add their
+    townships' counts up, instead of counting each region from scratch."""
+    started = timezone.now()
+    everyone = list(Township.objects.select_related("county").order_by("code"))
+    counted = statistics.count_units(
+        stand_in(Level.CITY), campaign, "township", [t.pk for t in everyone]
     )
-    started, regions = timezone.now(), 0
+    townships = everyone
+    if township_ids is not None:
+        townships = [t for t in everyone if t.pk in set(township_ids)]
+    county_ids = {t.county_id for t in townships}
+    counties = County.objects.order_by("code")
+    if township_ids is not None:
+        counties = counties.filter(pk__in=county_ids)
+    regions = 0
     for township in townships:
-        region_figures_refresh(campaign=campaign, township=township, started=started)
+        region_figures_refresh(
+            campaign=campaign, township=township, started=started, counts=counted[township.pk]
+        )
         regions += 1
     for county in counties:
-        region_figures_refresh(campaign=campaign, county=county, started=started)
+        own = [counted[t.pk] for t in everyone if t.county_id == county.pk]
+        region_figures_refresh(
+            campaign=campaign, county=county, started=started, counts=_sum(campaign, own)
+        )
         regions += 1
-    region_figures_refresh(campaign=campaign, started=started)
+    region_figures_refresh(
+        campaign=campaign, started=started, counts=_sum(campaign, list(counted.values()))
+    )
     return regions + 1
+
+
+def _sum(campaign: Campaign, parts: list[dict[str, int]]) -> dict[str, int]:
+    return statistics.add_counts(parts) or dict.fromkeys(statistics.count_keys(campaign), 0)
 
 
 def changed_townships(campaign: Campaign) -> list[int] | None:

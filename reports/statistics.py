@@ -574,6 +574,20 @@ def heading(campaign: Campaign, county: County | None, township: Township | None
 # The whole --------------------------------------------------------------------------------------
 
 
+def figures_of(
+    campaign: Campaign,
+    counts: dict[str, int],
+    wide: dict,
+    *,
+    county: County | None = None,
+    township: Township | None = None,
+) -> dict:
+    """The figures, keyed as docs/figures.md says, from a scope's counts and wide figures."""
+    figures = heading(campaign, county, township)
+    figures |= derive(counts, wide, has_previous=campaign.previous_id is not None)
+    return figures
+
+
 def compute_figures(
     *,
     campaign: Campaign,
@@ -583,12 +597,13 @@ def compute_figures(
 ) -> dict:
     """Every figure of the report's part 1 and the counts of part 2, keyed as docs/figures.md
     says, for ``campaign`` within ``user``'s region (narrowed to ``county`` or ``township``),
-    in one process. The Celery pipeline (reports.pipeline) computes the same figures from the
-    counts of each unit, added up."""
+    in one process. The Celery pipeline (reports.pipeline) and the dashboards compute the same
+    figures from the counts of each unit, added up."""
     scope = scope_user(user, county=county, township=township)
-    counts = count_scope(scope, campaign)
-    figures = heading(campaign, county, township)
-    figures |= derive(
-        counts, scope_wide(scope, campaign), has_previous=campaign.previous_id is not None
+    return figures_of(
+        campaign,
+        count_scope(scope, campaign),
+        scope_wide(scope, campaign),
+        county=county,
+        township=township,
     )
-    return figures
