@@ -34,6 +34,7 @@ from audits.demo import build_audits
 from audits.models import Audit, AuditFinding
 from candidates.demo import build_committees
 from candidates.models import Candidacy, Certification, CommitteeMember, Person, VoteRound
+from dashboards.models import ProgressReport
 from elections.models import (
     BRANCH_SUFFIX,
     Branch,
@@ -54,6 +55,8 @@ from oversight.demo import build_oversight
 from oversight.models import InspectionVisit, Risk, SecretaryAdjustment, TrainingSession
 from petitions.demo import build_petitions
 from petitions.models import Petition, PetitionAttachment, PetitionEvent
+from reports.demo import build_report_texts
+from reports.models import MeasureText, Report, ReportSection
 
 M = TypeVar("M", bound=Model)
 
@@ -574,6 +577,7 @@ STEPS: list[Callable[[DemoCity], None]] = [
     build_audits,
     build_petitions,
     build_oversight,
+    build_report_texts,
 ]
 
 
@@ -690,6 +694,10 @@ def _reset_querysets() -> list[QuerySet]:
     # CASCADE from these (reviews, notices, steps, ballot lines, tallies) go with them.
     bound = Q(county__isnull=False) | Q(township__isnull=False) | Q(inspection_group__isnull=False)
     return [
+        Report.objects.all(),
+        MeasureText.objects.all(),
+        ReportSection.objects.all(),
+        ProgressReport.objects.all(),
         Risk.objects.all(),
         SecretaryAdjustment.objects.all(),
         InspectionVisit.objects.all(),
