@@ -294,7 +294,7 @@ CELERY_REDIS_SOCKET_TIMEOUT = 10
 
 # The report's counting runs as this many tasks (runs of neighbouring counties), so that up to
 # as many workers share it; each task counts its counties in one grouped pass.
-REPORT_COUNT_TASKS = env_int("REPORT_COUNT_TASKS", 8)
+REPORT_COUNT_TASKS = env_int("REPORT_COUNT_TASKS", 4)
 
 # Periodic work, for a `celery -A config beat` process next to the workers.
 CELERY_BEAT_SCHEDULE = {

@@ -184,10 +184,12 @@ def count_units(report_id: int, kind: str, pks: list[int]) -> None:
     codes = dict(model.objects.filter(pk__in=pks).values_list("pk", "code"))
     found = statistics.count_units(whole_scope_user(report), report.campaign, kind, pks)
     with transaction.atomic():
-        for pk, counts in found.items():
-            ReportPart.objects.update_or_create(
-                report=report, code=codes[pk], defaults={"name": names[pk], "counts": counts}
-            )
+        # Replaced as a whole: a second run of the same task writes the same parts once.
+        ReportPart.objects.filter(report=report, code__in=[codes[pk] for pk in found]).delete()
+        ReportPart.objects.bulk_create(
+            ReportPart(report=report, code=codes[pk], name=names[pk], counts=counts)
+            for pk, counts in found.items()
+        )
     _record_progress(report)
 
 
