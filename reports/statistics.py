@@ -255,6 +255,15 @@ def _seat_counts(
     aggregates = _aggregates("members_", now, r, MEMBER_FIELDS)
     aggregates |= _aggregates("secretaries_", now & secretary, r, SECRETARY_FIELDS)
     aggregates |= _aggregates("rural_", now & secretary & RURAL, r, RURAL_FIELDS)
+    # Committees (elections with seats), with a woman, with a women's director: distinct
+    # elections among the seats, in the same pass.
+    aggregates["committees"] = Count("election", distinct=True, filter=now)
+    aggregates["committees_with_woman"] = Count(
+        "election", distinct=True, filter=now & Q(candidacy__person__gender=Gender.FEMALE)
+    )
+    aggregates["committees_with_director"] = Count(
+        "election", distinct=True, filter=now & Q(candidacy__women_director=True)
+    )
     campaigns = [campaign.pk]
     if previous is not None:
         old, p = Q(election__campaign=previous), previous.reference_date
@@ -273,24 +282,6 @@ def _seat_counts(
         aggregates["rural_new_age_sum"] = age_sum(r, new)
     seats = CommitteeMember.objects.visible_to(user).filter(election__campaign__in=campaigns)
     return _grouped(seats, unit.path("election__branch__village"), ids, **aggregates)
-
-
-def _committee_counts(user: User, campaign: Campaign, unit: Unit, ids: list[int]) -> dict:
-    """Committees (elections with seats), those without a woman and those with a women's
-    director."""
-    seated = CommitteeMember.objects.filter(election=OuterRef("pk"))
-    return _grouped(
-        _elections(user, campaign).filter(Exists(seated)),
-        unit.path("branch__village"),
-        ids,
-        committees=Count("pk"),
-        committees_without_woman=Count(
-            "pk", filter=~Q(Exists(seated.filter(candidacy__person__gender=Gender.FEMALE)))
-        ),
-        committees_with_director=Count(
-            "pk", filter=Q(Exists(seated.filter(candidacy__women_director=True)))
-        ),
-    )
 
 
 def _measure_counts(user: User, campaign: Campaign, unit: Unit, ids: list[int]) -> list[dict]:
@@ -349,7 +340,6 @@ def count_units(
     blocks = [
         _election_counts(user, campaign, unit, ids),
         _seat_counts(user, campaign, previous, unit, ids),
-        _committee_counts(user, campaign, unit, ids),
         *_measure_counts(user, campaign, unit, ids),
     ]
     keys = count_keys(campaign)
@@ -371,7 +361,7 @@ def count_keys(campaign: Campaign) -> list[str]:
         keys += ["previous_members_age_sum", *(f"previous_members_{f}" for f in MEMBER_FIELDS)]
         keys += ["previous_rural_age_sum", *(f"previous_rural_{f}" for f in RURAL_FIELDS)]
         keys += ["rural_new", "rural_new_age_sum"]
-    keys += ["committees", "committees_without_woman", "committees_with_director"]
+    keys += ["committees", "committees_with_woman", "committees_with_director"]
     keys += ["difficult_villages", "risks_found", "risks_resolved_before_election"]
     keys += ["secretaries_adjusted", "audits_total", "audits_done", "candidates_disqualified"]
     return keys
@@ -491,7 +481,7 @@ def derive(c: dict[str, int], wide: dict, *, has_previous: bool) -> dict:
         "members_women_share": percent(c["members_women"], n),
         "members_women_directors": c["members_women_directors"],
         "committees": c["committees"],
-        "committees_without_woman": c["committees_without_woman"],
+        "committees_without_woman": c["committees"] - c["committees_with_woman"],
         "committees_with_women_director": c["committees_with_director"],
         "committees_with_women_director_share": percent(
             c["committees_with_director"], c["committees"]
