@@ -7,7 +7,6 @@ no use for (by batch, by stage, open and overdue petitions, pending audits).
 """
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -43,13 +42,7 @@ def stand_in(level: str, county: County | None = None, township: Township | None
     return User(role=Role.CITY, is_active=True)
 
 
-def jsonable(value: object) -> object:
-    """Decimals as their printed text ("62.5"): the pages show exactly what the report prints."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    return value
+jsonable = statistics.jsonable  # the figures as stored: Decimals as their printed text
 
 
 def _grouped(queryset, keys: tuple[str, ...]) -> dict[str, dict[str, int]]:

@@ -201,7 +201,7 @@ def count_wide(report_id: int) -> None:
         return
     user = whole_scope_user(report)
     counts = {
-        "__wide__": _jsonable(statistics.scope_wide(user, report.campaign)),
+        "__wide__": statistics.jsonable(statistics.scope_wide(user, report.campaign)),
         "__fingerprint__": fingerprint(user, report.campaign),
     }
     ReportPart.objects.update_or_create(
@@ -216,17 +216,6 @@ def _record_progress(report: Report) -> None:
     report.record_progress(
         COUNTING_SHARE * done // total, str(MSG_COUNTING % {"done": done, "total": total})
     )
-
-
-def _jsonable(value):
-    """Decimals as strings, as the snapshot stores them (and DjangoJSONEncoder would)."""
-    from decimal import Decimal
-
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def fingerprint(user: User, campaign: Campaign) -> dict:
@@ -318,7 +307,7 @@ def merge(report: Report) -> None:
         figures = statistics.heading(report.campaign, None, None)
         # A unit's row carries the figures that add up over villages; the scope-wide ones
         # (petitions, inspection groups, training) are counted for the whole scope only.
-        figures |= _jsonable(
+        figures |= statistics.jsonable(
             statistics.derive(part.counts, statistics.NO_WIDE, has_previous=has_previous)
         )
         units.append({"code": code, "name": part.name, "figures": figures})
@@ -326,7 +315,7 @@ def merge(report: Report) -> None:
         statistics.count_keys(report.campaign), 0
     )
     figures = statistics.heading(report.campaign, report.county, report.township)
-    figures |= _jsonable(
+    figures |= statistics.jsonable(
         statistics.derive(total, wide.counts["__wide__"], has_previous=has_previous)
     )
     report.figures = figures

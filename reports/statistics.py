@@ -401,6 +401,15 @@ NO_WIDE = dict.fromkeys(
 )
 
 
+def jsonable(value: object) -> object:
+    """Figures as snapshots store them (JSON): Decimals as their printed text ("62.5")."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    return value
+
+
 def add_counts(parts: list[dict[str, int]]) -> dict[str, int]:
     """The counts of the union of disjoint scopes."""
     total: dict[str, int] = {}
