@@ -27,6 +27,7 @@ django.setup()
 
 import xlsxwriter  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from candidates.demo import roster_rows  # noqa: E402
@@ -46,10 +47,19 @@ def write_file(path: Path, rows: list[list]) -> None:
 
 
 def wipe() -> None:
-    """Raw deletes: the ORM's would write an audit-log row for each of 100,000 people."""
+    """Raw deletes: the ORM's would write an audit-log row for each of 100,000 people.
+
+    Then, on PostgreSQL, the VACUUM ANALYZE that autovacuum would run in production: a
+    server with autovacuum off (as some development ones are) would otherwise pile up every
+    run's dead rows, and each repeat would scan more of them than the one before.
+    """
     for model in (CommitteeMember, Candidacy, Person):
         rows = model.objects.all()
         rows._raw_delete(rows.db)
+    if connection.vendor == "postgresql":
+        tables = ", ".join(m._meta.db_table for m in (Person, Candidacy, CommitteeMember))
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {tables}")
 
 
 def measure(path: Path, count: int, repeat: int, user: User, campaign: Campaign) -> dict:
@@ -98,21 +108,28 @@ def main() -> None:
         print(f"\n{count:,} rows ({size:.1f} MB xlsx), median of {args.repeat}:")
         for name, seconds in figures.items():
             median = statistics.median(seconds)
-            print(f"  {name:8s} {median:7.2f} s  {count / median:9,.0f} rows/s")
-        print(f"  peak memory of a process importing it (updating): {memory:.0f} MB")
+            runs = ", ".join(f"{s:.2f}" for s in seconds)
+            print(f"  {name:8s} {median:7.2f} s  {count / median:9,.0f} rows/s  ({runs})")
+        print(f"  peak memory of a fresh process importing it (updating): {memory:.0f} MB")
+        print(f"  load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 def import_memory(path: Path, campaign: Campaign) -> float:
-    """Peak RSS of a fresh process that imports ``path`` (as the Celery task would)."""
+    """Peak RSS of a fresh process that imports ``path`` (as the Celery task would).
+
+    Read from VmHWM, the high-water mark of the process's own memory: ru_maxrss would report
+    this benchmark's (the parent's) peak instead, which Linux carries over fork and exec.
+    """
     code = (
-        "import os, sys, resource, django; sys.path.insert(0, '.');"
+        "import os, sys, django; sys.path.insert(0, '.');"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup();"
         "from accounts.models import User; from elections.models import Campaign;"
         "from candidates.resources import PeopleImporter; from pathlib import Path;"
         f"o = PeopleImporter(user=User.objects.get(username='city'),"
         f" campaign=Campaign.objects.get(pk={campaign.pk})).run_file(Path('{path}'));"
         "assert o.ok, o.errors[:3];"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "print([int(line.split()[1]) / 1024 for line in open('/proc/self/status')"
+        " if line.startswith('VmHWM:')][0])"
     )
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(  # noqa: S603 - our own interpreter and code

@@ -75,4 +75,10 @@ def open_rows(path: Path, sheet_name: str) -> tuple[int, Iterator[list]]:
             % {"name": sheet_name, "names": "、".join(names)}
         )
     sheet = workbook.get_sheet_by_name(sheet_name)
-    return sheet.height, sheet.iter_rows()
+    return sheet.height, _released_when_read(sheet.iter_rows())
+
+
+def _released_when_read(rows: Iterator[list]) -> Iterator[list]:
+    # calamine holds the whole sheet (≈100 MB for 100,000 rows) until its iterator goes:
+    # a finished generator drops it, even while callers still hold the generator.
+    yield from rows

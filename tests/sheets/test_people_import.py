@@ -1,0 +1,101 @@
+"""The people import's writing rules: committees follow the roster, unchanged rows stay put."""
+
+import pytest
+
+from accounts.models import User
+from candidates.models import Candidacy, CommitteeMember, Person, Post
+from candidates.resources import PeopleImporter
+from tests.conftest import World
+from tests.sheets.rosters import HEADERS, person
+
+
+def _run(world: World, user: User, rows: list[dict]) -> object:
+    cells = [HEADERS] + [[row[h] for h in HEADERS] for row in rows]
+    return PeopleImporter(user=user, campaign=world.campaign).run(iter(cells))
+
+
+def _elected(world: World, n: int, post: str, village: int = 0) -> dict:
+    return person(world.village("a1", village), n, 候选阶段="当选", 选举结果="当选", 职务=post)
+
+
+def _seats() -> set[tuple[str, str]]:
+    return set(CommitteeMember.objects.values_list("candidacy__person__name", "post"))
+
+
+@pytest.mark.django_db
+def test_a_second_roster_replaces_the_committee_of_its_villages_only(
+    world: World, city: User
+) -> None:
+    # given: two villages' committees
+    first = [_elected(world, 0, "书记"), _elected(world, 1, "委员"), _elected(world, 2, "书记", 1)]
+    assert _run(world, city, first).ok
+
+    # when: the first village's roster comes again, with a new post and one member gone
+    outcome = _run(world, city, [_elected(world, 0, "委员"), _elected(world, 3, "书记")])
+
+    # then: that committee is the new roster's; the other village's is untouched
+    assert outcome.ok and (outcome.created, outcome.updated) == (1, 1)
+    assert _seats() == {
+        ("测试0", Post.MEMBER),
+        ("测试3", Post.SECRETARY),
+        ("测试2", Post.SECRETARY),
+    }
+    # 测试1 is still a candidate of the election, just no longer on its committee
+    assert Candidacy.objects.filter(person__name="测试1").exists()
+
+
+@pytest.mark.django_db
+def test_re_importing_the_same_roster_changes_nothing(world: World, city: User) -> None:
+    rows = [_elected(world, 0, "书记"), person(world.village("a1"), 1)]
+    assert _run(world, city, rows).ok
+    before = (
+        list(Person.objects.order_by("pk").values_list("pk", "updated_at")),
+        list(Candidacy.objects.order_by("pk").values_list("pk", "updated_at")),
+        list(CommitteeMember.objects.order_by("pk").values_list("pk", "candidacy_id", "post")),
+    )
+
+    outcome = _run(world, city, rows)
+
+    # then: counted as updates, but no row was rewritten (updated_at would move) or duplicated
+    assert outcome.ok and (outcome.created, outcome.updated) == (0, 2)
+    after = (
+        list(Person.objects.order_by("pk").values_list("pk", "updated_at")),
+        list(Candidacy.objects.order_by("pk").values_list("pk", "updated_at")),
+        list(CommitteeMember.objects.order_by("pk").values_list("pk", "candidacy_id", "post")),
+    )
+    assert after == before
+
+
+@pytest.mark.django_db
+def test_a_changed_cell_updates_that_row_only(world: World, city: User) -> None:
+    rows = [person(world.village("a1"), 0), person(world.village("a1"), 1)]
+    assert _run(world, city, rows).ok
+    untouched = Person.objects.get(name="测试1").updated_at
+
+    rows[0]["联系电话"] = "13900000000"
+    rows[0]["学历"] = "本科"
+    assert _run(world, city, rows).ok
+
+    changed = Person.objects.get(phone="13900000000")
+    assert changed.candidacies.get().education == "bachelor"
+    assert Person.objects.get(name="测试1").updated_at == untouched
+
+
+@pytest.mark.django_db
+def test_every_error_of_a_row_is_reported_in_column_order(world: World, city: User) -> None:
+    row = person(
+        world.village("a1"), 0, 性别="女", 学历="幼儿园", 联系电话="12345", 选举结果="落选"
+    )
+    row["公民身份号码"] = row["公民身份号码"][:-1] + (
+        "0" if row["公民身份号码"][-1] != "0" else "1"
+    )
+
+    outcome = _run(world, city, [person(world.village("a1"), 1), row])
+
+    assert [(e.row, e.column) for e in outcome.errors] == [
+        (3, "公民身份号码"),
+        (3, "学历"),
+        (3, "选举结果"),
+        (3, "联系电话"),
+    ]
+    assert Person.objects.count() == 0
