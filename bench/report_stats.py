@@ -174,6 +174,33 @@ SELECT * FROM members, committees, elections, measures
 """  # noqa: S608
 
 
+def top_up_petitions(target: int) -> None:
+    """The demo city has about one petition per ten villages; the issue's province has 20,000.
+    Copies of the demo's own petitions (numbered apart: serials from 100,000 on, a -B suffix)
+    make up the difference, spread over the same villages, dates and states."""
+    have = Petition.objects.count()
+    if have >= target or not have:
+        return
+    columns = [
+        f.column
+        for f in Petition._meta.concrete_fields
+        if f.column not in ("id", "number", "serial")
+    ]
+    listed = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO petitions_petition (number, serial, {listed})
+            SELECT left(p.number, 12) || '-B' || copy || '-' || p.id,
+                   100000 * copy + p.serial, {", ".join(f"p.{c}" for c in columns)}
+            FROM petitions_petition p, generate_series(1, %s) AS copy
+            ORDER BY copy, p.id
+            LIMIT %s
+            """,  # noqa: S608 - column names from the model only
+            [target // have + 1, target - have],
+        )
+
+
 def hand_pass(campaign: Campaign) -> dict:
     previous = campaign.previous
     with connection.cursor() as cursor:
@@ -280,11 +307,18 @@ def main() -> None:
     parser.add_argument("--villages", type=int, default=25000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
+    parser.add_argument(
+        "--petitions",
+        type=int,
+        default=20000,
+        help="top the demo's petitions up to this many (the issue's province scale)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (the hand pass is SQL).")
     if not County.objects.exists():
         call_command("seed_demo", villages=args.villages, verbosity=0)
+    top_up_petitions(args.petitions)
     with connection.cursor() as cursor:
         # Fresh bulk-loaded tables have no planner statistics until autovacuum comes by.
         cursor.execute("ANALYZE")
