@@ -295,6 +295,9 @@ CELERY_REDIS_SOCKET_TIMEOUT = 10
 # The report's counting runs as this many tasks (runs of neighbouring counties), so that up to
 # as many workers share it; each task counts its counties in one grouped pass.
 REPORT_COUNT_TASKS = env_int("REPORT_COUNT_TASKS", 4)
+# Without a broker (tasks in-process), a report runs in a thread of the web process, so that
+# the request answers at once and the page shows its progress (tests run it inline).
+REPORTS_EAGER_IN_THREAD = True
 
 # Periodic work, for a `celery -A config beat` process next to the workers.
 CELERY_BEAT_SCHEDULE = {

@@ -9,6 +9,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_BROKER_URL = ""
 CELERY_RESULT_BACKEND = ""
 CELERY_TASK_ALWAYS_EAGER = True
+REPORTS_EAGER_IN_THREAD = False  # inline, so that a test sees the report done
 TEST_REDIS_URL = env_str("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

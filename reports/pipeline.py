@@ -19,6 +19,7 @@ The counting never leaves the requesting user's region: each unit is counted as
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,11 +101,25 @@ def enqueue(report: Report) -> None:
     publish retry is bounded in settings, so this takes seconds, not minutes)."""
     from reports.tasks import report_start
 
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.REPORTS_EAGER_IN_THREAD:
+        # The embedded default has no worker: run the pipeline in a thread of this process,
+        # so that the request answers at once and the page shows the progress bar.
+        threading.Thread(target=_run_in_thread, args=(report.pk,), daemon=True).start()
+        return
     try:
         report_start.delay(report.pk)
     except OperationalError:
         logger.exception("Cannot queue report %s", report.pk)
         fail(report, MSG_QUEUE_DOWN)
+
+
+def _run_in_thread(report_id: int) -> None:
+    from reports.tasks import report_start
+
+    try:
+        report_start.apply(args=(report_id,))
+    finally:
+        connection.close()  # this thread's own connection
 
 
 def fail(report: Report, message: object) -> None:

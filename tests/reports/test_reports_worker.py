@@ -202,3 +202,31 @@ def test_a_worker_killed_in_the_middle_leaves_the_report_to_be_redone_once(
     assert "Task reports.tasks.report_count_units[" not in second
     # received and succeeded, for each county's run
     assert workers.log("first").count("Task reports.tasks.report_count_units[") == 4
+
+
+# Without a broker -----------------------------------------------------------------------------
+
+
+def test_without_a_broker_a_thread_of_the_web_process_does_the_work(
+    transactional_db: None, world: World, city: User, settings
+) -> None:
+    # given: the embedded default (no broker: tasks in-process), not the tests' inline mode
+    settings.REPORTS_EAGER_IN_THREAD = True
+    from django.urls import reverse
+
+    from tests.conftest import signed_in
+
+    # when
+    started = time.monotonic()
+    response = signed_in(city).post(
+        reverse("reports:report_index"), {"campaign": world.campaign.pk}
+    )
+    answered = time.monotonic() - started
+
+    # then: the page answers before the report is done, and the thread finishes it
+    report = Report.objects.get()
+    assert response.status_code == 302
+    assert answered < 2
+    wait_for(lambda: status_of(report) not in pipeline_running(), 60, "the report's thread")
+    assert report.status == ReportStatus.DONE, report.message
+    assert report.figures == as_stored(compute_figures(campaign=world.campaign, user=city))
