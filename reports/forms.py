@@ -35,6 +35,14 @@ class ReportRequestForm(BootstrapMixin, forms.Form):
         self.fields["township"].queryset = (
             Township.objects.visible_to(user).select_related("county").order_by("code")
         )
+        # Townships under their county's name (an optgroup each): at province scale the list
+        # holds over a thousand, and the county is how officials look one up.
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for township in self.fields["township"].queryset:
+            grouped.setdefault(township.county.name, []).append((township.pk, township.name))
+        self.fields["township"].choices = [("", self.fields["township"].empty_label)] + [
+            (county, options) for county, options in grouped.items()
+        ]
         if user.role == Role.COUNTY and not user.is_city:
             # A county's report is always of the county (or one of its townships).
             self.fields["county"].empty_label = None

@@ -335,3 +335,25 @@ def test_the_city_writes_part_three(varied: World, city: User, county_a: User) -
 
     client.post(reverse("reports:section_delete", args=[section.pk]))
     assert not ReportSection.objects.exists()
+
+
+def test_the_city_picks_a_township_from_under_its_county(
+    varied: World, city: User, django_capture_on_commit_callbacks
+) -> None:
+    client = signed_in(city)
+    page = client.get(reverse("reports:report_index")).content.decode()
+    assert '<optgroup label="甲县">' in page and '<optgroup label="乙县">' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reports:report_index"),
+            {"campaign": varied.campaign.pk, "township": varied.township_a1.pk},
+        )
+
+    report = Report.objects.get()
+    assert (report.county, report.township) == (varied.county_a, varied.township_a1)
+    assert report.status == ReportStatus.DONE, report.message
+    assert [unit["code"] for unit in report.units] == ["320101001"]
+    assert report.figures == as_stored(
+        compute_figures(campaign=varied.campaign, user=city, township=varied.township_a1)
+    ) | {"county": "320101"}  # the snapshot names the township's county too
