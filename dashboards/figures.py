@@ -30,16 +30,12 @@ TOWNSHIP_PATH = "branch__village__township"
 def stand_in(level: str, county: County | None = None, township: Township | None = None) -> User:
     """An unsaved user whose region is exactly the region: every count goes through the
     models' own visible_to, as the report's do (reports.statistics.scope_user)."""
+    city = User(role=Role.CITY, is_active=True)
     if level == Level.TOWNSHIP:
-        return User(
-            role=Role.TOWNSHIP,
-            county_id=township.county_id,
-            township_id=township.pk,
-            is_active=True,
-        )
+        return statistics.scope_user(city, township=township)
     if level == Level.COUNTY:
-        return User(role=Role.COUNTY, county_id=county.pk, is_active=True)
-    return User(role=Role.CITY, is_active=True)
+        return statistics.scope_user(city, county=county)
+    return city
 
 
 jsonable = statistics.jsonable  # the figures as stored: Decimals as their printed text
@@ -171,11 +167,12 @@ def campaign_figures_refresh(*, campaign: Campaign, township_ids: list[int] | No
             campaign=campaign, township=township, started=started, counts=counted[township.pk]
         )
         regions += 1
+    by_county: dict[int, list[dict[str, int]]] = {}
+    for township in everyone:
+        by_county.setdefault(township.county_id, []).append(counted[township.pk])
     for county in counties:
-        own = [counted[t.pk] for t in everyone if t.county_id == county.pk]
-        region_figures_refresh(
-            campaign=campaign, county=county, started=started, counts=_sum(campaign, own)
-        )
+        own = _sum(campaign, by_county.get(county.pk, []))
+        region_figures_refresh(campaign=campaign, county=county, started=started, counts=own)
         regions += 1
     region_figures_refresh(
         campaign=campaign, started=started, counts=_sum(campaign, list(counted.values()))

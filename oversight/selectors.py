@@ -252,8 +252,6 @@ def listed_training(user: User, params: dict[str, str]) -> QuerySet[TrainingSess
 def measure_counts(*, campaign: Campaign, user: User) -> dict[str, int]:
     """The counts of this app's measures in ``campaign``, within ``user``'s region."""
     risks = Risk.objects.visible_to(user).for_campaign(campaign)
-    visits = InspectionVisit.objects.visible_to(user).during(campaign)
-    training = TrainingSession.objects.visible_to(user).during(campaign).totals()
     return {
         "difficult_villages": Village.objects.visible_to(user).filter(is_difficult=True).count(),
         "risks_found": risks.found().count(),
@@ -262,6 +260,17 @@ def measure_counts(*, campaign: Campaign, user: User) -> dict[str, int]:
         .for_campaign(campaign)
         .before_election()
         .count(),
+        **oversight_counts(campaign=campaign, user=user),
+    }
+
+
+def oversight_counts(*, campaign: Campaign, user: User) -> dict[str, int]:
+    """Inspection groups, inspections and training: the measures that are not counted by
+    village (a group covers several townships, a county or the city trains), so the report
+    counts them once for its whole scope (reports.statistics.scope_wide)."""
+    visits = InspectionVisit.objects.visible_to(user).during(campaign)
+    training = TrainingSession.objects.visible_to(user).during(campaign).totals()
+    return {
         "inspection_groups": groups_visible_to(user).count(),
         "inspections": visits.count(),
         "training_sessions": training["sessions"],

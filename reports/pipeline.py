@@ -195,14 +195,16 @@ def count_units(report_id: int, kind: str, pks: list[int]) -> None:
     if not {(kind, pk) for pk in pks} <= set(units_of(report.county, report.township)):
         raise PermissionDenied(f"Units {pks} are not all units of report {report.pk}.")
     model = County if kind == "county" else Township
-    names = dict(model.objects.filter(pk__in=pks).values_list("pk", "name"))
-    codes = dict(model.objects.filter(pk__in=pks).values_list("pk", "code"))
+    units = {
+        pk: (code, name)
+        for pk, code, name in model.objects.filter(pk__in=pks).values_list("pk", "code", "name")
+    }
     found = statistics.count_units(whole_scope_user(report), report.campaign, kind, pks)
     with transaction.atomic():
         # Replaced as a whole: a second run of the same task writes the same parts once.
-        ReportPart.objects.filter(report=report, code__in=[codes[pk] for pk in found]).delete()
+        ReportPart.objects.filter(report=report, code__in=[units[pk][0] for pk in found]).delete()
         ReportPart.objects.bulk_create(
-            ReportPart(report=report, code=codes[pk], name=names[pk], counts=counts)
+            ReportPart(report=report, code=units[pk][0], name=units[pk][1], counts=counts)
             for pk, counts in found.items()
         )
     _record_progress(report)

@@ -41,7 +41,7 @@ from elections.models import (
     VillageKind,
 )
 from oversight.models import Risk, SecretaryAdjustment
-from oversight.selectors import measure_counts
+from oversight.selectors import oversight_counts
 from petitions.selectors import campaign_figures
 from reports.rounding import ONE_DECIMAL, percent
 
@@ -375,7 +375,7 @@ def count_scope(user: User, campaign: Campaign) -> dict[str, int]:
 def scope_wide(user: User, campaign: Campaign) -> dict:
     """The figures that are not sums over villages, counted once for the whole scope."""
     found = campaign_figures(user, campaign, timezone.localdate())
-    measures = measure_counts(campaign=campaign, user=user)
+    measures = oversight_counts(campaign=campaign, user=user)
     return {
         "petitions_to_city": found.to_city,
         "petitions_to_city_previous": found.to_city_previous,
