@@ -248,6 +248,19 @@ def celery_worker(transactional_db: None) -> Iterator[Celery]:
         forget_connections()
 
 
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    """The broker is a closed port: Celery stops being eager and publishing fails."""
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    celery_app.conf.update(broker_url="redis://127.0.0.1:6399/0", task_always_eager=False)
+    forget_connections()
+    try:
+        yield
+    finally:
+        celery_app.conf.update(saved)
+        forget_connections()
+
+
 def forget_connections() -> None:
     """Drops what an eager task cached on the app (a disabled result backend, the broker
     pool), which would otherwise keep the real worker from answering its ping."""

@@ -7,7 +7,6 @@ middle of a report in test_reports_worker.py.
 import datetime
 import json
 import time
-from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -15,7 +14,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
 from accounts.models import User
-from config.celery_app import app as celery_app
 from elections.models import ElectionStatus, Method
 from reports import pipeline, statistics
 from reports.models import Report, ReportPart, ReportStatus
@@ -244,21 +242,6 @@ def test_the_progress_bar_polls_until_the_report_stops(varied: World, city: User
 
 
 # Redis down ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def broker_down() -> Iterator[None]:
-    """The broker is a closed port: Celery stops being eager and publishing fails."""
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    celery_app.conf.update(broker_url="redis://127.0.0.1:6399/0", task_always_eager=False)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        celery_app.conf.update(saved)
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
 
 
 @pytest.mark.usefixtures("broker_down")

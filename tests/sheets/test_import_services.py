@@ -2,7 +2,7 @@
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from candidates.models import Person
-from config.celery_app import app as celery_app
 from sheets import services
 from sheets.models import ImportJob, ImportStatus
 from sheets.tasks import import_job_run, import_uploads_cleanup
@@ -231,25 +230,6 @@ def test_every_upload_cleans_up_old_files(upload_job: Callable[..., ImportJob]) 
 
     old.refresh_from_db()
     assert old.stored_name == ""
-
-
-@pytest.fixture
-def broker_down() -> Iterator[None]:
-    """The broker is a closed port: Celery stops being eager and publishing fails."""
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    celery_app.conf.update(broker_url="redis://127.0.0.1:6399/0", task_always_eager=False)
-    reset_connections()
-    try:
-        yield
-    finally:
-        celery_app.conf.update(saved)
-        reset_connections()
-
-
-def reset_connections() -> None:
-    # The app caches its broker connection pool: drop it so the new URL is used.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 @pytest.mark.usefixtures("broker_down")
