@@ -96,6 +96,7 @@ def main() -> None:
     campaign = Campaign.objects.current()
     villages = list(Village.objects.order_by("code").values_list("code", "name"))
     print(f"database: {django.db.connection.vendor}; villages: {len(villages)}")
+    print(f"this machine: 10,000,000 Python additions in {python_seconds():.2f} s")
     for count in args.rows:
         chosen = villages[: count // per_village]
         rows = list(roster_rows(random.Random(count), chosen, campaign.reference_date, per_village))
@@ -112,6 +113,16 @@ def main() -> None:
             print(f"  {name:8s} {median:7.2f} s  {count / median:9,.0f} rows/s  ({runs})")
         print(f"  peak memory of a fresh process importing it (updating): {memory:.0f} MB")
         print(f"  load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+def python_seconds() -> float:
+    """A yardstick of the machine's speed, to compare figures taken on different days or
+    machines (with the "read" figure: calamine alone)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
 
 
 def import_memory(path: Path, campaign: Campaign) -> float:

@@ -207,8 +207,11 @@ class Candidacy(models.Model):
     post_sought = models.CharField(
         _("post sought"), max_length=10, choices=Post.choices, default=Post.MEMBER
     )
+    # Not indexed: every query by stage is within an election (the unique index on person
+    # and election, and the election index, serve it), and two indexes on a column of seven
+    # values only slowed the bulk import (issue 4).
     stage = models.CharField(
-        _("stage"), max_length=15, choices=Stage.choices, default=Stage.PRELIMINARY, db_index=True
+        _("stage"), max_length=15, choices=Stage.choices, default=Stage.PRELIMINARY
     )
     recommendation_votes = models.PositiveIntegerField(
         _("recommendation votes"), null=True, blank=True
@@ -230,6 +233,7 @@ class Candidacy(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # a partial index instead (Meta): almost every candidacy has none
         related_name="candidacies",
         verbose_name=_("disqualifying situation"),
     )
@@ -245,6 +249,13 @@ class Candidacy(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "election"], name="candidacy_one_per_person_and_election"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["disqualifying_situation"],
+                condition=models.Q(disqualifying_situation__isnull=False),
+                name="candidacy_disqualified_by",
             ),
         ]
 

@@ -173,59 +173,91 @@ class PeopleImporter(Importer):
         "同一文件重复导入只会更新，不会重复新增；文件中任何一行有误，整个文件都不会写入。",
     )
 
+    streams = True
+
     def validate(
         self, rows: Iterator[list], progress: Progress | None = None
     ) -> tuple[list[tuple], list[RowError]]:
-        """Every row checked; the records are tuples in the order of STAGE_COLUMNS.
+        errors: list[RowError] = []
+        records = [r for block in self.check_blocks(rows, errors, progress) for r in block]
+        return records, errors
+
+    def check_blocks(
+        self,
+        rows: Iterator[list],
+        errors: list[RowError],
+        progress: Progress | None = None,
+        total: int | None = None,
+    ) -> Iterator[list[tuple]]:
+        """Every row checked, a block at a time; the records are tuples in the order of
+        STAGE_COLUMNS, ready for the writer while the next block is read.
 
         The engine's per-record hooks cost more than the checks themselves at 100,000 rows
         (issue 4): the rows are parsed column by column, then checked in one loop.
         """
         plan = self._plan(self._header(rows))
-        errors: list[RowError] = []
-        blocks = list(self.parse_columns(rows, plan, errors))
-        self._load({code for _numbers, columns in blocks for code in set(columns[0]) if code})
+        self._begin()
         _headers, at = self._errors_for(errors)
-        records: list[tuple] = []
         rows_of_id: dict[str, list[int]] = defaultdict(list)
         secretaries: dict[int, list[int]] = defaultdict(list)
-        total = sum(len(numbers) for numbers, _columns in blocks)
-        blocks.reverse()
-        while blocks:  # each block's parsed columns go as soon as its rows are checked
-            numbers, columns = blocks.pop()
-            for row in zip(numbers, *columns, strict=True):
-                records.append(self._check_row(row, at, rows_of_id, secretaries))
+        done = 0
+        whole_region = (total or 0) > WHOLE_REGION_ROWS
+        for numbers, columns in self.parse_columns(rows, plan, errors):
+            codes = {code for code in set(columns[0]) if code} - self.places.keys()
+            self._load(codes, whole_region=whole_region)
+            whole_region = False
+            block = [
+                self._check_row(row, at, rows_of_id, secretaries)
+                for row in zip(numbers, *columns, strict=True)
+            ]
+            del columns
+            done += len(block)
+            yield block
             if progress:
-                progress(len(records), total)
+                progress(done, max(done, (total or 0) - 1))
         self._check_file(rows_of_id, secretaries, at)
         self._sort(errors)
-        return records, errors
 
-    def _load(self, codes: set[str]) -> None:
-        """The villages, elections and codes the checks look up, each in one query."""
+    def _begin(self) -> None:
+        self.places: dict[str, Place] = {}
+        self.reference = self.campaign.reference_date
+        self.today = timezone.localdate()
+        self.stages: dict[tuple, tuple[str, tuple]] = {}
+        self.births: dict[str, tuple[date, int] | None] = {}
+
+    def _load(self, codes: set[str], *, whole_region: bool = False) -> None:
+        """The villages, elections and codes of a block's new division codes, each in one
+        query (a block of 4,096 rows names a few hundred villages). A large file loads the
+        user's whole region with its first block instead: one query rather than one a block.
+        """
+        if not codes and not whole_region:
+            return
         visible = Village.objects.visible_to(self.user)
-        # A file naming many villages: load the whole region once rather than a long IN list.
-        wanted = visible if len(codes) > 2000 else visible.filter(code__in=codes)
+        wanted = visible if whole_region else visible.filter(code__in=codes)
         villages = {
             code: VillageRow(pk, name, township)
             for pk, code, name, township in wanted.values_list("pk", "code", "name", "township_id")
         }
+        if whole_region:
+            codes = codes | villages.keys()
         elections = (
-            Election.objects.filter(campaign=self.campaign, branch__village__in=wanted)
+            Election.objects.filter(
+                campaign=self.campaign,
+                branch__village__in=wanted if whole_region else [v.pk for v in villages.values()],
+            )
             .order_by("-branch_id")  # the first branch of a village wins
             .values_list("branch__village_id", "pk", "locked")
         )
         by_village = {village: (pk, locked) for village, pk, locked in elections}
         # Which codes exist outside the region, for a clearer message than "no such code".
         unknown = codes - villages.keys()
-        outside = Village.objects.exclude(pk__in=visible.values("pk"))
-        outside = outside.filter(code__in=unknown) if len(unknown) <= 2000 else outside.none()
-        known_codes = set(outside.values_list("code", flat=True))
-        self.places = {code: _place(code, villages, by_village, known_codes) for code in codes}
-        self.reference = self.campaign.reference_date
-        self.today = timezone.localdate()
-        self.stages: dict[tuple, tuple[str, tuple]] = {}
-        self.births: dict[str, tuple[date, int] | None] = {}
+        known_codes = set()
+        if unknown:
+            outside = Village.objects.exclude(pk__in=visible.values("pk"))
+            known_codes = set(outside.filter(code__in=unknown).values_list("code", flat=True))
+        self.places.update(
+            (code, _place(code, villages, by_village, known_codes)) for code in codes
+        )
 
     def _check_row(
         self,
@@ -356,38 +388,45 @@ class PeopleImporter(Importer):
         return existing_count(Person, ["id_number"], [(r[0],) for r in records])
 
     def write_chunk(self, records: list[tuple], cursor: object) -> tuple[int, int]:
-        """One staging table, then set-based SQL: people, candidacies, committees.
+        self.write_start(cursor)
+        counts = self.write_block(records, cursor)
+        self.write_finish(cursor)
+        return counts
 
-        A row whose values did not change is left alone (IS DISTINCT FROM): re-importing a
-        file writes only what it changes.
-        """
+    # Writing: a staging table per block, then set-based SQL. A row whose values did not
+    # change is left alone (IS DISTINCT FROM): re-importing a file writes only what it
+    # changes. No ORM here: on PostgreSQL these run in the import's writer thread.
+
+    def write_start(self, cursor: object) -> None:
+        self.now = timezone.now()
+        cursor.execute(f"DROP TABLE IF EXISTS {SEATS}")
+        cursor.execute(f"CREATE TEMP TABLE {SEATS} ({SEAT_COLUMNS})")
+
+    def write_block(self, records: list[tuple], cursor: object) -> tuple[int, int]:
+        """People, then their candidacies; the elected rows' seats are kept for the finish.
+        Each UPDATE runs only where the INSERT before it found rows already there."""
         stage = StagingTable("people", STAGE_COLUMNS, cursor)
         stage.load(records, analyze=["id_number", "election_id", "stage"])
-        now = timezone.now()
+        now = self.now
         created = stage.execute(INSERT_PEOPLE, [now, now])
-        self._refresh_statistics(stage, "candidates_person", created)
-        stage.execute(UPDATE_PEOPLE, [now])
-        added = stage.execute(INSERT_CANDIDACIES, [now, now])
-        self._refresh_statistics(stage, "candidates_candidacy", added)
-        stage.execute(UPDATE_CANDIDACIES, [now])
-        stage.execute(f"DROP TABLE IF EXISTS {SEATS}")
-        stage.execute(FIND_SEATS, [Stage.ELECTED])
-        stage.execute(f"ANALYZE {SEATS}")
-        stage.execute(DELETE_OLD_SEATS)
-        stage.execute(INSERT_NEW_SEATS)
-        stage.execute(f"DROP TABLE {SEATS}")
+        if created < len(records):
+            stage.execute(UPDATE_PEOPLE, [now])
+        if stage.execute(INSERT_CANDIDACIES, [now, now]) < len(records):
+            stage.execute(UPDATE_CANDIDACIES, [now])
+        stage.execute(KEEP_SEATS, [Stage.ELECTED])
         stage.drop()
         return created, len(records) - created
 
-    def _refresh_statistics(self, stage: StagingTable, table: str, added: int) -> None:
-        """The next statements join ``table``: after a large insert its statistics (say, of
-        the empty table of a first import) would lead the planner into nested loops over
-        100,000 rows, minutes long (measured). ANALYZE sees this transaction's own rows."""
-        if stage.postgres and added >= ANALYZE_AFTER:
-            stage.execute(f"ANALYZE {table}")
+    def write_finish(self, cursor: object) -> None:
+        """The file's committees, once all their seats are known (a village's rows may be
+        anywhere in the file)."""
+        cursor.execute(f"ANALYZE {SEATS}")
+        cursor.execute(DELETE_OLD_SEATS)
+        cursor.execute(INSERT_NEW_SEATS)
+        cursor.execute(f"DROP TABLE {SEATS}")
 
 
-ANALYZE_AFTER = 1000  # rows
+WHOLE_REGION_ROWS = 10_000  # rows in a sheet from which the whole region is loaded at once
 
 
 class Place(NamedTuple):
@@ -498,12 +537,15 @@ INSERT_CANDIDACIES = """
 """
 # The roster's elected rows are the committee of their election: it replaces the old one.
 # Seats the file keeps as they are stay; the others go, and the new ones come in. The seats
-# are worked out once into a table of their own, with statistics: joined in one statement,
-# the planner misjudged the anti-join's size and chose a nested loop that ran for minutes.
+# are gathered block by block into a table of their own, analysed before use: joined in one
+# statement, the planner misjudged the anti-join's size and chose a nested loop that ran for
+# minutes (measured). Writing the seats block by block instead was no faster (measured): the
+# writer thread is the slower side either way.
 SEATS = "huanjie_stage_seats"
-FIND_SEATS = f"""
-    CREATE TEMP TABLE {SEATS} AS
-    SELECT c.id AS candidacy_id, s.election_id, s.post
+SEAT_COLUMNS = "candidacy_id bigint, election_id bigint, post varchar(10)"
+KEEP_SEATS = f"""
+    INSERT INTO {SEATS} (candidacy_id, election_id, post)
+    SELECT c.id, s.election_id, s.post
     FROM {{stage}} s
     JOIN candidates_person p ON p.id_number = s.id_number
     JOIN candidates_candidacy c ON c.person_id = p.id AND c.election_id = s.election_id

@@ -124,6 +124,36 @@ class Importer(ABC):
         Runs inside the import's one transaction, after every row passed its checks.
         """
 
+    # Streaming importers (``streams = True``) write block by block instead, while the next
+    # rows are still being checked: write_start, then write_block for each block of checked
+    # records, then write_finish, all in one transaction that is rolled back if any row of
+    # the file turns out bad. They provide check_blocks, and must not use the ORM in these
+    # three methods: on PostgreSQL they run in a writer thread (sheets/streaming.py).
+    streams: ClassVar[bool] = False
+
+    def check_blocks(
+        self,
+        rows: Iterator[list],
+        errors: list[RowError],
+        progress: Progress | None = None,
+        total: int | None = None,
+    ) -> Iterator[list]:
+        """The checked records a block at a time; every error goes to ``errors``, which is
+        complete (and sorted) once the iterator is exhausted."""
+        records, found = self.validate(rows, progress)
+        errors += found
+        yield records
+
+    def write_start(self, cursor: object) -> None:  # noqa: B027 - optional hook
+        """Prepares the blocks' writes (temporary tables…)."""
+
+    def write_block(self, records: list, cursor: object) -> tuple[int, int]:
+        """Writes one block of checked records; returns (created, updated)."""
+        return self.write_chunk(records, cursor)
+
+    def write_finish(self, cursor: object) -> None:  # noqa: B027 - optional hook
+        """What needs the whole file written first (replacing a committee…)."""
+
     def count_existing(self, records: list[Record]) -> int:
         """How many records would update rather than create (for the dry run)."""
         return 0
@@ -283,6 +313,8 @@ class Importer(ABC):
         total: int | None = None,  # rows in the sheet, where the reader knows it
     ) -> Outcome:
         """Validates everything; writes everything only if nothing was wrong."""
+        if self.streams and not dry_run:
+            return self._run_streaming(iter(rows), progress, total)
         with _collector_paused():
             records, errors = self.validate(iter(rows), progress)
         outcome = Outcome(rows=len(records), errors=errors, dry_run=dry_run)
@@ -297,6 +329,36 @@ class Importer(ABC):
             return outcome
         with transaction.atomic(), connection.cursor() as cursor:
             outcome.created, outcome.updated = self.write_chunk(records, cursor)
+        return outcome
+
+    def _run_streaming(
+        self, rows: Iterator[list], progress: Progress | None, total: int | None
+    ) -> Outcome:
+        """Checks and writes at once: each block of checked rows goes to the writer while the
+        next block is read and checked. The first error stops the writing and the transaction
+        is rolled back; the checking goes on to the end so that every error is reported."""
+        from sheets.streaming import writer_for  # it imports this module
+
+        errors: list[RowError] = []
+        outcome = Outcome(errors=errors)
+        rows_total = max((total or 0) - 1, 0)  # the sheet's height counts the header
+
+        def report(written: int) -> None:  # half for checking, half for writing
+            if progress and rows_total:
+                progress(min((outcome.rows + written) // 2, rows_total), rows_total)
+
+        with writer_for(self) as writer, _collector_paused():
+            for block in self.check_blocks(rows, errors, total=total):
+                outcome.rows += len(block)
+                if not errors:
+                    writer.put(block)
+                report(writer.written)
+            if errors:
+                return outcome
+            if not outcome.rows:
+                errors.append(RowError(0, "", str(MSG_NO_ROWS)))
+                return outcome
+            outcome.created, outcome.updated = writer.finish(report)
         return outcome
 
     def run_file(self, path: Path, **kwargs: Any) -> Outcome:
