@@ -4,6 +4,14 @@ A kind of import (people, villages, elections …) is an ``Importer`` subclass i
 ``resources.py``: it declares its columns, checks a row, and writes the clean records in
 bulk. The engine finds the header, skips blank and example rows, collects *every* error of
 every row (row number, column, Chinese message), and writes nothing at all if there is one.
+
+Why not django-import-export's ``Resource.import_data``: it works a row at a time (look the
+row up, build the instance, full_clean, save, one or more queries each), which measured
+about 450 rows/s with full validation where issue 4 asks 20,000; ``bench/import_people.py
+--baseline N`` measures it beside this engine, which is what the library is used for here.
+This engine keeps the library's shape (one class per kind, declaring its columns) but checks
+column by column and writes with set-based SQL (sheets/bulk.py; on PostgreSQL, while the
+rows are still being checked: sheets/streaming.py).
 """
 
 import gc

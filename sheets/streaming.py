@@ -1,9 +1,11 @@
 """Writing an import while it is still being checked (streaming importers, ``Importer.streams``).
 
 An import is two kinds of work: reading and checking the rows is Python (one core), writing
-them is the database server (another core). Done one after the other, 100,000 people took
-read + check ≈ 6.5 s, then write ≈ 12 s on this machine (bench/import_people.py); side by
-side, the total is close to the larger of the two.
+them is the database server (another core). Done one after the other, 100,000 new people
+took about 19 s here (read and check ≈ 7 s, then the writes and the foreign-key checks at
+the commit ≈ 12 s); side by side, 13.8 s (bench/import_people.py, medians of 3). The
+writing is the slower side: the reading of the whole sheet by calamine (≈ 2.5 s) comes
+before the first block, and the writes take the rest.
 
 On PostgreSQL, outside any transaction, a writer thread with its own connection opens the
 import's one transaction and writes each block of checked rows as it comes, while the main
@@ -33,7 +35,7 @@ MERGE_ROWS = 20_000  # blocks waiting are written together, up to this many rows
 WAIT_SECONDS = 0.5  # how often finish() reports progress while the writer catches up
 # While the writer runs, Python hands the GIL over every 0.5 ms instead of 5 ms: each time
 # the server answers a statement, the writer (the slower side) would otherwise wait up to
-# 5 ms for the checking thread to let go. Measured on 100,000 rows: 1-2 s faster.
+# 5 ms for the checking thread to let go. Measured on 100,000 rows: about 1 s faster.
 SWITCH_INTERVAL = 0.0005
 
 
