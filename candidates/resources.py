@@ -176,10 +176,11 @@ class PeopleImporter(Importer):
     streams = True
 
     def validate(
-        self, rows: Iterator[list], progress: Progress | None = None
+        self, rows: Iterator[list], progress: Progress | None = None, total: int | None = None
     ) -> tuple[list[tuple], list[RowError]]:
         errors: list[RowError] = []
-        records = [r for block in self.check_blocks(rows, errors, progress) for r in block]
+        blocks = self.check_blocks(rows, errors, progress, total)
+        records = [record for block in blocks for record in block]
         return records, errors
 
     def check_blocks(

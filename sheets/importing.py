@@ -148,7 +148,7 @@ class Importer(ABC):
     ) -> Iterator[list]:
         """The checked records a block at a time; every error goes to ``errors``, which is
         complete (and sorted) once the iterator is exhausted."""
-        records, found = self.validate(rows, progress)
+        records, found = self.validate(rows, progress, total)
         errors += found
         yield records
 
@@ -294,8 +294,9 @@ class Importer(ABC):
         return headers, at
 
     def validate(
-        self, rows: Iterator[list], progress: Progress | None = None
+        self, rows: Iterator[list], progress: Progress | None = None, total: int | None = None
     ) -> tuple[list[Record], list[RowError]]:
+        """Every row parsed and checked; ``total`` is the sheet's height, where known."""
         records, errors = self.parse(rows)
         self.prepare(records)
         _headers, at = self._errors_for(errors)
@@ -324,7 +325,7 @@ class Importer(ABC):
         if self.streams and not dry_run:
             return self._run_streaming(iter(rows), progress, total)
         with _collector_paused():
-            records, errors = self.validate(iter(rows), progress)
+            records, errors = self.validate(iter(rows), progress, total)
         outcome = Outcome(rows=len(records), errors=errors, dry_run=dry_run)
         if errors:
             return outcome
