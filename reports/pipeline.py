@@ -104,13 +104,19 @@ def enqueue(report: Report) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER and settings.REPORTS_EAGER_IN_THREAD:
         # The embedded default has no worker: run the pipeline in a thread of this process,
         # so that the request answers at once and the page shows the progress bar.
-        threading.Thread(target=_run_in_thread, args=(report.pk,), daemon=True).start()
+        threading.Thread(
+            target=_run_in_thread, args=(report.pk,), name=thread_name(report.pk), daemon=True
+        ).start()
         return
     try:
         report_start.delay(report.pk)
     except OperationalError:
         logger.exception("Cannot queue report %s", report.pk)
         fail(report, MSG_QUEUE_DOWN)
+
+
+def thread_name(report_id: int) -> str:
+    return f"huanjie-report-{report_id}"
 
 
 def _run_in_thread(report_id: int) -> None:
