@@ -361,10 +361,13 @@ class Importer(ABC):
         with writer_for(self) as writer, _collector_paused():
             for block in self.check_blocks(rows, errors, total=total):
                 outcome.rows += len(block)
-                if not errors:
+                if errors:
+                    writer.abort()  # at the first bad row: nothing more is written
+                else:
                     writer.put(block)
                 report(writer.written)
-            if errors:
+            if errors:  # some found across rows, once the whole file was read
+                writer.abort()
                 return outcome
             if not outcome.rows:
                 errors.append(RowError(0, "", str(MSG_NO_ROWS)))

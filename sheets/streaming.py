@@ -20,13 +20,14 @@ holds, as in most tests) the blocks are kept and written after the last row pass
 checks, by the same ``write_block`` calls in the caller's thread.
 """
 
+import logging
 import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, connection, transaction
 
 from sheets.importing import Importer
 
@@ -37,6 +38,8 @@ WAIT_SECONDS = 0.5  # how often finish() reports progress while the writer catch
 # the server answers a statement, the writer (the slower side) would otherwise wait up to
 # 5 ms for the checking thread to let go. Measured on 100,000 rows: about 1 s faster.
 SWITCH_INTERVAL = 0.0005
+
+logger = logging.getLogger(__name__)
 
 
 class _Stop:
@@ -59,6 +62,9 @@ class InlineWriter:
     def put(self, block: list) -> None:
         self.blocks.append(block)
 
+    def abort(self) -> None:
+        self.blocks.clear()
+
     def finish(self, waiting: Callable[[int], None] | None = None) -> tuple[int, int]:
         created = updated = 0
         with transaction.atomic(), connection.cursor() as cursor:
@@ -76,7 +82,13 @@ class InlineWriter:
 
 
 class ThreadWriter:
-    """Writes each block in a thread of its own, on a connection and transaction of its own."""
+    """Writes each block in a thread of its own, on a connection and transaction of its own.
+
+    The caller puts blocks, then either finish() (commit) or abort()/close() (roll back).
+    The commit is the caller's decision, taken in finish() once the writer has written
+    everything and waits for it: whatever goes wrong in the caller before that moment (an
+    error, a time limit, a failed progress write) rolls the file back.
+    """
 
     def __init__(self, importer: Importer) -> None:
         self.importer = importer
@@ -84,33 +96,75 @@ class ThreadWriter:
         self.written = 0
         self.created = self.updated = 0
         self.failure: BaseException | None = None
-        self.stopped = False  # the caller's finish() or close() was taken from the queue
+        self.stopped = False  # the writer has taken a _Stop from the queue
+        self.aborted = False
+        self.ready = threading.Event()  # all written; the writer waits for the decision
+        self.decided = threading.Event()
+        self.commit = False
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
-        self.switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(SWITCH_INTERVAL, self.switch_interval))
-        self.thread.start()
+        _fast_switching(True)
+        try:
+            self.thread.start()
+        except BaseException:
+            _fast_switching(False)
+            raise
+
+    # The caller's side --------------------------------------------------------------------
 
     def put(self, block: list) -> None:
-        if self.failure is None:
-            self.queue.put(block)
+        if self.failure is None and not self.aborted:
+            self._put(block)
+
+    def abort(self) -> None:
+        """The file has a bad row: stop writing now and roll back, whatever still comes."""
+        if self.aborted:
+            return
+        self.aborted = True
+        self.decided.set()  # commit stays False
+        while True:  # the blocks waiting will not be written
+            try:
+                self.queue.get_nowait()
+            except queue.Empty:
+                break
+        self._put(_Stop(commit=False))
 
     def finish(self, waiting: Callable[[int], None] | None = None) -> tuple[int, int]:
-        self.queue.put(_Stop(commit=True))
-        while not self.done.wait(WAIT_SECONDS):
+        self._put(_Stop(commit=True))
+        while not (self.ready.wait(WAIT_SECONDS) or self.done.is_set()):
             if waiting:
-                waiting(self.written)
+                try:
+                    waiting(self.written)
+                except (DatabaseError, InterfaceError):  # progress is best-effort
+                    logger.exception("Could not report the import's progress")
+        if not self.done.is_set():
+            self.commit = True
+            self.decided.set()
+        self.done.wait()
         self.thread.join()
         if self.failure is not None:
             raise self.failure
         return self.created, self.updated
 
     def close(self) -> None:
-        """Rolls back unless finish() committed; waits for the thread either way."""
-        if not self.done.is_set():
-            self.queue.put(_Stop(commit=False))
-        self.thread.join()
-        sys.setswitchinterval(self.switch_interval)
+        """Rolls back unless finish() decided to commit; waits for the thread either way."""
+        try:
+            if not self.decided.is_set():
+                self.abort()
+            self.thread.join()
+        finally:
+            _fast_switching(False)
+
+    def _put(self, item: object) -> None:
+        """Into the queue, unless the writer is gone (then nobody would take it)."""
+        while self.thread.is_alive() and not self.stopped:
+            try:
+                self.queue.put(item, timeout=WAIT_SECONDS)
+                return
+            except queue.Full:
+                continue
+
+    # The writer's side --------------------------------------------------------------------
 
     def _work(self) -> None:
         try:
@@ -123,14 +177,20 @@ class ThreadWriter:
                     self.updated += changed
                     self.written += len(block)
                 self.importer.write_finish(cursor)
+                self.ready.set()
+                self.decided.wait()
+                if not self.commit:
+                    raise _Aborted
         except _Aborted:
             pass
-        except BaseException as failure:  # handed to the main thread
+        except BaseException as failure:  # handed to the caller
             self.failure = failure
             self._drain()
         finally:
-            connection.close()
-            self.done.set()
+            try:
+                connection.close()
+            finally:
+                self.done.set()
 
     def _blocks(self) -> Iterator[list]:
         """The blocks as they come, those already waiting merged into one; stops at _Stop."""
@@ -149,13 +209,15 @@ class ThreadWriter:
                 self.stopped = True
                 if not item.commit:
                     raise _Aborted
+            if self.aborted:
+                raise _Aborted
             if merged:
                 yield merged
             if isinstance(item, _Stop):
                 return
 
     def _drain(self) -> None:
-        """After a failure, takes what the caller still puts, up to its finish() or close(),
+        """After a failure, takes what the caller still puts, up to its finish() or abort(),
         so that it never waits on a full queue."""
         while not self.stopped:
             self.stopped = isinstance(self.queue.get(), _Stop)
@@ -164,6 +226,24 @@ class ThreadWriter:
 def concurrent(importer: Importer) -> bool:
     """Whether this import can write in a thread of its own (see the module's docstring)."""
     return importer.streams and connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+_switching_lock = threading.Lock()
+_switching = {"writers": 0, "interval": 0.005}
+
+
+def _fast_switching(on: bool) -> None:
+    """The shorter switch interval while at least one writer of this process runs."""
+    with _switching_lock:
+        if on:
+            if _switching["writers"] == 0:
+                _switching["interval"] = sys.getswitchinterval()
+                sys.setswitchinterval(min(SWITCH_INTERVAL, _switching["interval"]))
+            _switching["writers"] += 1
+        else:
+            _switching["writers"] -= 1
+            if _switching["writers"] == 0:
+                sys.setswitchinterval(_switching["interval"])
 
 
 @contextmanager

