@@ -57,7 +57,7 @@ if [ "$RUN_USER" != "$(id -un)" ]; then
 fi
 unset DATABASE_URL CELERY_BROKER_URL CELERY_RESULT_BACKEND
 
-pytest_args=(-p no:cacheprovider)
+pytest_args=(-p no:cacheprovider --durations=10)  # the slowest tests, to keep the suite fast
 PYTEST_WORKERS="${PYTEST_WORKERS:-2}"
 if [ "${PYTEST_WORKERS}" != "1" ]; then
     pytest_args+=(-n "$PYTEST_WORKERS")
