@@ -3,7 +3,7 @@
 An import is two kinds of work: reading and checking the rows is Python (one core), writing
 them is the database server (another core). Done one after the other, 100,000 new people
 took about 19 s here (read and check ≈ 7 s, then the writes and the foreign-key checks at
-the commit ≈ 12 s); side by side, 13.8 s (bench/import_people.py, medians of 3). The
+the commit ≈ 12 s); side by side, 13.8–14.6 s (bench/import_people.py, medians of 3). The
 writing is the slower side: the reading of the whole sheet by calamine (≈ 2.5 s) comes
 before the first block, and the writes take the rest.
 
