@@ -211,13 +211,5 @@ class StagingTable:
         self.cursor.execute(sql.replace("{stage}", self.name), params)
         return self.cursor.rowcount
 
-    def scalar(self, sql: str, params: Sequence = ()) -> object:
-        self.cursor.execute(sql.replace("{stage}", self.name), params)
-        return self.cursor.fetchone()[0]
-
-    def scalar_row(self, sql: str, params: Sequence = ()) -> tuple:
-        self.cursor.execute(sql.replace("{stage}", self.name), params)
-        return tuple(self.cursor.fetchone())
-
     def drop(self) -> None:
         self.cursor.execute(f"DROP TABLE IF EXISTS {self.name}")

@@ -24,7 +24,7 @@ import logging
 import queue
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import DatabaseError, InterfaceError, connection, transaction
@@ -51,13 +51,30 @@ class _Aborted(Exception):
     """Rolls the writer's transaction back."""
 
 
-class InlineWriter:
-    """Keeps the blocks; writes them in the caller's thread once every row is checked."""
+class _Writer:
+    """What both writers share: the counts, and the importer's three writing steps."""
 
     def __init__(self, importer: Importer) -> None:
         self.importer = importer
-        self.blocks: list[list] = []
         self.written = 0
+        self.created = self.updated = 0
+
+    def _write_all(self, cursor: object, blocks: Iterable[list]) -> None:
+        self.importer.write_start(cursor)
+        for block in blocks:
+            made, changed = self.importer.write_block(block, cursor)
+            self.created += made
+            self.updated += changed
+            self.written += len(block)
+        self.importer.write_finish(cursor)
+
+
+class InlineWriter(_Writer):
+    """Keeps the blocks; writes them in the caller's thread once every row is checked."""
+
+    def __init__(self, importer: Importer) -> None:
+        super().__init__(importer)
+        self.blocks: list[list] = []
 
     def put(self, block: list) -> None:
         self.blocks.append(block)
@@ -66,22 +83,16 @@ class InlineWriter:
         self.blocks.clear()
 
     def finish(self, waiting: Callable[[int], None] | None = None) -> tuple[int, int]:
-        created = updated = 0
         with transaction.atomic(), connection.cursor() as cursor:
-            self.importer.write_start(cursor)
-            for block in self.blocks:
-                made, changed = self.importer.write_block(block, cursor)
-                created, updated = created + made, updated + changed
-                self.written += len(block)
-            self.blocks.clear()
-            self.importer.write_finish(cursor)
-        return created, updated
+            self._write_all(cursor, self.blocks)
+        self.blocks.clear()
+        return self.created, self.updated
 
     def close(self) -> None:
         self.blocks.clear()
 
 
-class ThreadWriter:
+class ThreadWriter(_Writer):
     """Writes each block in a thread of its own, on a connection and transaction of its own.
 
     The caller puts blocks, then either finish() (commit) or abort()/close() (roll back).
@@ -91,10 +102,8 @@ class ThreadWriter:
     """
 
     def __init__(self, importer: Importer) -> None:
-        self.importer = importer
+        super().__init__(importer)
         self.queue: queue.Queue = queue.Queue(maxsize=QUEUE_BLOCKS)
-        self.written = 0
-        self.created = self.updated = 0
         self.failure: BaseException | None = None
         self.stopped = False  # the writer has taken a _Stop from the queue
         self.aborted = False
@@ -170,13 +179,7 @@ class ThreadWriter:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                self.importer.write_start(cursor)
-                for block in self._blocks():
-                    made, changed = self.importer.write_block(block, cursor)
-                    self.created += made
-                    self.updated += changed
-                    self.written += len(block)
-                self.importer.write_finish(cursor)
+                self._write_all(cursor, self._blocks())
                 self.ready.set()
                 self.decided.wait()
                 if not self.commit:
