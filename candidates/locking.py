@@ -94,7 +94,10 @@ def postgres_statements() -> list[str]:
         END $$ LANGUAGE plpgsql""",
         "CREATE TRIGGER huanjie_lock_election BEFORE UPDATE OR DELETE ON elections_election "
         "FOR EACH ROW EXECUTE FUNCTION huanjie_lock_election()",
+        "ALTER TABLE elections_election ENABLE ALWAYS TRIGGER huanjie_lock_election",
     ]
+    # ENABLE ALWAYS: they fire even where a bulk import turns the per-row foreign-key
+    # triggers off for its transaction (session_replication_role, sheets/streaming.py).
     # Statement-level triggers over transition tables: one set-based check per statement, so
     # a bulk import of 100,000 rows costs one query here, not 100,000 function calls.
     for table, election in GUARDED.items():
@@ -119,6 +122,7 @@ def postgres_statements() -> list[str]:
                 END $$ LANGUAGE plpgsql""",
                 f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+                f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}",
             ]
     return statements
 
@@ -148,6 +152,28 @@ def postgres_drop() -> list[str]:
                 f"DROP FUNCTION IF EXISTS {name}()",
             ]
     return statements
+
+
+def postgres_always(state: str = "ALWAYS") -> list[str]:
+    """The lock triggers made ENABLE ALWAYS (or back to plain ENABLE: ``state=""``)."""
+    statements = [f"ALTER TABLE elections_election ENABLE {state} TRIGGER huanjie_lock_election"]
+    for table in GUARDED:
+        for event in STATEMENT_EVENTS:
+            name = f"huanjie_lock_{table}_{event.lower()}"
+            statements.append(f"ALTER TABLE {table} ENABLE {state} TRIGGER {name}")
+    return statements
+
+
+def enable_always(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in postgres_always():
+            schema_editor.execute(statement)
+
+
+def enable_origin(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in postgres_always(state=""):
+            schema_editor.execute(statement)
 
 
 STATEMENTS = {

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import NamedTuple
 
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -174,6 +175,7 @@ class PeopleImporter(Importer):
     )
 
     streams = True
+    locks_keys = True
 
     def validate(
         self, rows: Iterator[list], progress: Progress | None = None, total: int | None = None
@@ -409,11 +411,17 @@ class PeopleImporter(Importer):
         stage = StagingTable("people", STAGE_COLUMNS, cursor)
         stage.load(records, analyze=["id_number", "election_id", "stage"])
         now = self.now
+        if self.lock_keys:
+            self._lock_places(stage)
         created = stage.execute(INSERT_PEOPLE, [now, now])
         if created < len(records):
             stage.execute(UPDATE_PEOPLE, [now])
-        if stage.execute(INSERT_CANDIDACIES, [now, now]) < len(records):
+        candidacies = stage.execute(INSERT_CANDIDACIES, [now, now])
+        if candidacies < len(records):
             stage.execute(UPDATE_CANDIDACIES, [now])
+        # Each new person got a new candidacy; the others went to people already there.
+        if self.lock_keys and candidacies > created:
+            self._lock_people(stage, candidacies - created)
         stage.execute(KEEP_SEATS, [Stage.ELECTED])
         stage.drop()
         return created, len(records) - created
@@ -423,8 +431,35 @@ class PeopleImporter(Importer):
         anywhere in the file)."""
         cursor.execute(f"ANALYZE {SEATS}")
         cursor.execute(DELETE_OLD_SEATS)
+        if self.lock_keys:  # after the delete: a seat deleted and added again needs its lock
+            cursor.execute(LOCK_SEATED_CANDIDACIES, [self.now])
+            cursor.execute(MISSING_SEATED_CANDIDACIES)
+            _refuse_missing(cursor.fetchone()[0], "candidacy")
         cursor.execute(INSERT_NEW_SEATS)
         cursor.execute(f"DROP TABLE {SEATS}")
+
+    # What the foreign keys' triggers would do, a statement per key and block instead of a
+    # trigger per row and key (sheets/streaming.py): each row referred to locked FOR KEY
+    # SHARE until the commit, and an error if one is gone. Rows this transaction wrote need
+    # no lock: no other transaction sees them.
+
+    def _lock_places(self, stage: StagingTable) -> None:
+        """The townships and elections of the block, before its rows refer to them."""
+        for sql, what in ((LOCK_TOWNSHIPS, "township"), (LOCK_ELECTIONS, "election")):
+            stage.execute(sql)
+            _refuse_missing(stage.cursor.fetchone()[0], what)
+
+    def _lock_people(self, stage: StagingTable, expected: int) -> None:
+        """The people already in the database who just gained a candidacy. Locked after the
+        insert, as the trigger does at the end of the statement: one deleted meanwhile is
+        no longer seen, and the count falls short."""
+        stage.execute(LOCK_PEOPLE, [self.now, self.now])
+        _refuse_missing(expected - stage.cursor.fetchone()[0], "person")
+
+
+def _refuse_missing(missing: int, what: str) -> None:
+    if missing:  # as the foreign key's own violation would: the whole file goes back
+        raise IntegrityError(f"{missing} {what} row(s) the file refers to were deleted meanwhile")
 
 
 WHOLE_REGION_ROWS = 10_000  # rows in a sheet from which the whole region is loaded at once
@@ -563,6 +598,48 @@ INSERT_NEW_SEATS = f"""
     INSERT INTO candidates_committeemember (candidacy_id, election_id, post)
     SELECT candidacy_id, election_id, post FROM {SEATS} WHERE true
     ON CONFLICT (candidacy_id) DO NOTHING
+"""  # noqa: S608 - constants only
+
+
+# The locks that foreign keys take (FOR KEY SHARE), taken a statement per block instead of
+# a trigger per row and key (sheets/streaming.py). Rows written by this transaction (its
+# xid, and this import's timestamp, which no older row of a wrapped-around xid can have)
+# are left out: only the writer sees them, so no one can delete them.
+LOCK_TOWNSHIPS = """
+    SELECT (SELECT count(DISTINCT township_id) FROM {stage}) - count(*) FROM (
+        SELECT t.id FROM elections_township t WHERE t.id IN (SELECT township_id FROM {stage})
+        FOR KEY SHARE
+    ) locked
+"""
+LOCK_ELECTIONS = """
+    SELECT (SELECT count(DISTINCT election_id) FROM {stage}) - count(*) FROM (
+        SELECT e.id FROM elections_election e WHERE e.id IN (SELECT election_id FROM {stage})
+        FOR KEY SHARE
+    ) locked
+"""
+LOCK_PEOPLE = """
+    SELECT count(*) FROM (
+        SELECT p.id FROM {stage} s
+        JOIN candidates_person p ON p.id_number = s.id_number
+        JOIN candidates_candidacy c ON c.person_id = p.id AND c.election_id = s.election_id
+        WHERE c.xmin = pg_current_xact_id()::xid AND c.created_at = %s
+            AND NOT (p.xmin = pg_current_xact_id()::xid AND p.created_at = %s)
+        FOR KEY SHARE OF p
+    ) locked
+"""
+LOCK_SEATED_CANDIDACIES = f"""
+    SELECT count(*) FROM (
+        SELECT c.id FROM candidates_candidacy c JOIN {SEATS} k ON c.id = k.candidacy_id
+        WHERE NOT (c.xmin = pg_current_xact_id()::xid AND c.updated_at = %s)
+            AND NOT EXISTS (
+                SELECT 1 FROM candidates_committeemember m WHERE m.candidacy_id = c.id
+            )
+        FOR KEY SHARE OF c
+    ) locked
+"""  # noqa: S608 - constants only
+MISSING_SEATED_CANDIDACIES = f"""
+    SELECT count(*) FROM {SEATS} k
+    WHERE NOT EXISTS (SELECT 1 FROM candidates_candidacy c WHERE c.id = k.candidacy_id)
 """  # noqa: S608 - constants only
 
 

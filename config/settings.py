@@ -137,6 +137,11 @@ else:
             },
         }
     }
+# Bulk imports on PostgreSQL 15+: where the role may set session_replication_role (a
+# superuser, or GRANT SET ON PARAMETER session_replication_role TO <role>), the import's
+# writer takes the foreign keys' locks itself, a statement per block, instead of a trigger
+# per row and key (sheets/streaming.py). False keeps the per-row checks everywhere.
+SHEETS_SKIP_KEY_TRIGGERS = env_bool("SHEETS_SKIP_KEY_TRIGGERS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

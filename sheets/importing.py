@@ -140,6 +140,11 @@ class Importer(ABC):
     # the file turns out bad. They provide check_blocks, and must not use the ORM in these
     # three methods: on PostgreSQL they run in a writer thread (sheets/streaming.py).
     streams: ClassVar[bool] = False
+    # A streaming importer whose write steps can take the locks that foreign keys take, and
+    # check that the rows referred to exist, when ``self.lock_keys`` is set: its writer may
+    # then run without PostgreSQL's per-row foreign-key triggers (sheets/streaming.py).
+    locks_keys: ClassVar[bool] = False
+    lock_keys = False
 
     def check_blocks(
         self,

@@ -15,6 +15,16 @@ the reading too. The first bad row anywhere in the file stops the writing and th
 transaction is rolled back: all or nothing holds exactly as before, and the checking goes
 on so that every error is reported.
 
+Foreign keys cost PostgreSQL a trigger per row and key: five per person at the first
+import, about 40% of the writer's time. An importer that takes those keys' locks itself
+(``Importer.locks_keys``: a FOR KEY SHARE statement per block over the rows it refers to,
+and a check that they all exist) lets the writer turn the per-row triggers off for its own
+transaction (SET LOCAL session_replication_role = replica), where the role may and
+settings.SHEETS_SKIP_KEY_TRIGGERS allows. The guarantee is the one the triggers give: a
+referenced row exists and cannot be deleted until the import commits. The lock triggers of
+certified results are ENABLE ALWAYS (candidates/locking.py), so they fire all the same.
+Measured on 100,000 new people: 12.0 s → 7.1 s.
+
 Elsewhere (SQLite, which has one writer at a time, or inside a transaction the caller
 holds, as in most tests) the blocks are kept and written after the last row passed its
 checks, by the same ``write_block`` calls in the caller's thread.
@@ -27,6 +37,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, connection, transaction
 
 from sheets.importing import Importer
@@ -58,6 +69,7 @@ class _Writer:
         self.importer = importer
         self.written = 0
         self.created = self.updated = 0
+        importer.lock_keys = False  # the database checks the foreign keys, row by row
 
     def _write_all(self, cursor: object, blocks: Iterable[list]) -> None:
         self.importer.write_start(cursor)
@@ -179,6 +191,7 @@ class ThreadWriter(_Writer):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                self.importer.lock_keys = _key_triggers_off(cursor, self.importer)
                 self._write_all(cursor, self._blocks())
                 self.ready.set()
                 self.decided.wait()
@@ -224,6 +237,21 @@ class ThreadWriter(_Writer):
         so that it never waits on a full queue."""
         while not self.stopped:
             self.stopped = isinstance(self.queue.get(), _Stop)
+
+
+def _key_triggers_off(cursor: object, importer: Importer) -> bool:
+    """Whether the writer's transaction runs without the per-row foreign-key triggers, its
+    importer taking the keys' locks instead (see the module's docstring). PostgreSQL 15 is
+    the first that can grant the setting to a role that is not a superuser."""
+    if not (importer.locks_keys and getattr(settings, "SHEETS_SKIP_KEY_TRIGGERS", True)):
+        return False
+    if connection.pg_version < 150000:
+        return False
+    cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    return True
 
 
 def concurrent(importer: Importer) -> bool:

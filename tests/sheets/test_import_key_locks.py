@@ -1,0 +1,171 @@
+"""On PostgreSQL the people import's writer may turn the per-row foreign-key triggers off for
+its transaction and take the keys' locks itself (sheets/streaming.py). These tests hold it to
+the triggers' guarantee: every row referred to is locked against deletion until the commit, a
+row gone meanwhile fails the import, the lock triggers of certified results still fire, and
+without the privilege or the setting the database checks each row as before.
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from accounts.models import User
+from candidates import locking
+from candidates.models import Candidacy, CommitteeMember, Person
+from candidates.resources import PeopleImporter
+from elections.models import Election
+from sheets import streaming
+from tests.conftest import World
+from tests.sheets.test_import_streaming import _cells, _counts, _roster
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").split(":")[0] not in ("postgres", "postgresql"),
+        reason="runs in the PostgreSQL pass: session_replication_role and row locks are "
+        "PostgreSQL's",
+    ),
+]
+
+ELECTION, TOWNSHIP = 8, 7  # positions in a checked record (STAGE_COLUMNS)
+
+
+@contextmanager
+def another_session() -> Iterator[psycopg.Connection]:
+    """A second connection, as another user's request would be, that gives up on a lock
+    after a moment instead of waiting for the import."""
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=db["NAME"],
+    ) as other:
+        other.execute("SET lock_timeout = '300ms'")
+        other.commit()
+        yield other
+
+
+def _deletable(other: psycopg.Connection, table: str, pk: int) -> bool:
+    """Whether another session could delete the row now; rolled back either way."""
+    try:
+        other.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608 - test tables
+    except psycopg.errors.LockNotAvailable:
+        return False
+    except psycopg.errors.ForeignKeyViolation:  # not locked: only other rows stopped it
+        return True
+    finally:
+        other.rollback()
+    return True
+
+
+@contextmanager
+def writing(importer: PeopleImporter) -> Iterator[object]:
+    """The writer's transaction as the thread opens it, rolled back at the end."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert streaming._key_triggers_off(cursor, importer)
+        importer.lock_keys = True
+        yield cursor
+        transaction.set_rollback(True)
+
+
+def test_a_postgresql_superuser_writes_without_the_per_row_triggers(
+    world: World, city: User
+) -> None:
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+
+    outcome = importer.run(iter(_cells(_roster(world))))
+
+    assert outcome.ok, outcome.errors
+    assert importer.lock_keys is True  # the writer took the keys over
+    assert _counts() == (9, 9, 4)
+    assert all(m.election_id == m.candidacy.election_id for m in CommitteeMember.objects.all())
+
+
+def test_without_the_setting_the_database_checks_each_row(
+    world: World, city: User, settings: object
+) -> None:
+    settings.SHEETS_SKIP_KEY_TRIGGERS = False
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+
+    outcome = importer.run(iter(_cells(_roster(world))))
+
+    assert outcome.ok, outcome.errors
+    assert importer.lock_keys is False
+    assert _counts() == (9, 9, 4)
+
+
+def test_a_role_without_the_privilege_keeps_the_per_row_triggers(world: World, city: User) -> None:
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if cursor.fetchone()[0]:  # a superuser may become a role that has no such grant
+            cursor.execute("SET LOCAL ROLE pg_monitor")
+        assert streaming._key_triggers_off(cursor, importer) is False
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+        transaction.set_rollback(True)
+
+
+def test_every_row_the_file_refers_to_is_locked_until_the_commit(world: World, city: User) -> None:
+    # given: the roster imported once; then one person's candidacy and one member's seat
+    # removed, so that the file gives an existing person a candidacy and an existing
+    # candidacy a seat: the rows the per-row triggers would have locked
+    rows = _roster(world)
+    assert PeopleImporter(user=city, campaign=world.campaign).run(iter(_cells(rows))).ok
+    person = Person.objects.get(name="测试2")
+    Candidacy.objects.filter(person=person).delete()
+    member = CommitteeMember.objects.select_related("candidacy").get(
+        candidacy__person__name="测试6"
+    )
+    candidacy = member.candidacy
+    member.delete()
+    election = Election.objects.select_related("branch__village").get(pk=candidacy.election_id)
+    township = election.branch.village.township_id
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+    records, errors = importer.validate(iter(_cells(rows)))
+    assert not errors
+
+    # when: the writer's steps, in its transaction, left open
+    with another_session() as other, writing(importer) as cursor:
+        importer.write_start(cursor)
+        importer.write_block(records, cursor)
+        importer.write_finish(cursor)
+
+        # then: another session cannot delete what the file refers to
+        assert not _deletable(other, "elections_election", election.pk)
+        assert not _deletable(other, "elections_township", township)
+        assert not _deletable(other, "candidates_person", person.pk)
+        assert not _deletable(other, "candidates_candidacy", candidacy.pk)
+
+
+@pytest.mark.parametrize("position", [ELECTION, TOWNSHIP], ids=["election", "township"])
+def test_a_row_referred_to_that_is_gone_fails_the_import(
+    world: World, city: User, position: int
+) -> None:
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+    records, errors = importer.validate(iter(_cells(_roster(world))))
+    assert not errors
+    gone = list(records[3])
+    gone[position] = 10**12  # deleted after the checks: no such row any more
+    records[3] = tuple(gone)
+
+    with pytest.raises(IntegrityError, match="deleted meanwhile"), writing(importer) as cursor:
+        importer.write_start(cursor)
+        importer.write_block(records, cursor)
+    assert _counts() == (0, 0, 0)
+
+
+def test_the_lock_triggers_fire_whatever_the_replication_role() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname, tgenabled FROM pg_trigger WHERE tgname LIKE 'huanjie_lock%%'"
+        )
+        states = dict(cursor.fetchall())
+    assert len(states) == 1 + 3 * len(locking.GUARDED)
+    assert set(states.values()) == {"A"}  # ENABLE ALWAYS
