@@ -416,13 +416,20 @@ class PeopleImporter(Importer):
         created = stage.execute(INSERT_PEOPLE, [now, now])
         if created < len(records):
             stage.execute(UPDATE_PEOPLE, [now])
-        candidacies = stage.execute(INSERT_CANDIDACIES, [now, now])
+        if stage.postgres:  # the new candidacies' seats kept as they are inserted
+            stage.execute(INSERT_CANDIDACIES_KEEPING_SEATS, [now, now, Stage.ELECTED])
+            candidacies = stage.cursor.fetchone()[0]
+        else:
+            candidacies = stage.execute(INSERT_CANDIDACIES, [now, now])
         if candidacies < len(records):
             stage.execute(UPDATE_CANDIDACIES, [now])
         # Each new person got a new candidacy; the others went to people already there.
         if self.lock_keys and candidacies > created:
             self._lock_people(stage, candidacies - created)
-        stage.execute(KEEP_SEATS, [Stage.ELECTED])
+        if not stage.postgres:
+            stage.execute(KEEP_SEATS, [Stage.ELECTED])
+        elif candidacies < len(records):  # the seats of the candidacies already there
+            stage.execute(KEEP_SEATS + KEPT_ALREADY, [Stage.ELECTED, now])
         stage.drop()
         return created, len(records) - created
 
@@ -587,6 +594,18 @@ KEEP_SEATS = f"""
     JOIN candidates_candidacy c ON c.person_id = p.id AND c.election_id = s.election_id
     WHERE s.stage = %s
 """  # noqa: S608 - constants only
+# PostgreSQL: one pass for the first import, the seats taken from what the insert returns.
+INSERT_CANDIDACIES_KEEPING_SEATS = f"""
+    WITH inserted AS ({INSERT_CANDIDACIES} RETURNING id, election_id, post_sought, stage),
+    seats AS (
+        INSERT INTO {SEATS} (candidacy_id, election_id, post)
+        SELECT id, election_id, post_sought FROM inserted WHERE stage = %s
+    )
+    SELECT count(*) FROM inserted
+"""  # noqa: S608 - constants only
+# ...then the seats of the others: the rows this transaction inserted for this import are
+# left out (its xid, and the import's timestamp, which no older row can share).
+KEPT_ALREADY = " AND NOT (c.xmin = pg_current_xact_id()::xid AND c.created_at = %s)"
 DELETE_OLD_SEATS = f"""
     DELETE FROM candidates_committeemember AS m
     WHERE m.election_id IN (SELECT election_id FROM {SEATS})
