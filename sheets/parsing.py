@@ -11,11 +11,17 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-FULL_WIDTH = str.maketrans(
+FULL_WIDTH_CHARS = (
     "０１２３４５６７８９ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ"
-    "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ．－／：　（）",
+    "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ．－／：　（）"
+)
+FULL_WIDTH = str.maketrans(
+    FULL_WIDTH_CHARS,
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-/: ()",
 )
+# Whether a cell has anything to translate: looking costs a third of translating Chinese text,
+# and most Chinese cells (names, villages) have nothing to translate (measured).
+HAS_FULL_WIDTH = re.compile(f"[{re.escape(FULL_WIDTH_CHARS)}]").search
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -33,7 +39,7 @@ def text(value: object) -> str:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         value = str(value)
-    if not value.isascii():
+    if not value.isascii() and HAS_FULL_WIDTH(value):
         value = value.translate(FULL_WIDTH)
     # An export neutralises text that Excel would run as a formula with a leading apostrophe
     # (sheets.workbooks.safe_cell); reading it back takes the apostrophe off again.
@@ -49,7 +55,7 @@ def compact(value: object) -> str:
         return ""
     if type(value) is not str:
         return text(value).replace(" ", "")
-    if not value.isascii():
+    if not value.isascii() and HAS_FULL_WIDTH(value):
         value = value.translate(FULL_WIDTH)
     return "".join(value.split())
 
@@ -166,6 +172,8 @@ def whole_number(value: object, *, minimum: int = 0) -> int | None:
 
 def id_number_cell(value: object) -> str:
     """An ID number cell: text. A number cell has lost digits in Excel already."""
+    if type(value) is str and value.isascii():  # most cells: compact() without its calls
+        return "".join(value.split()).upper()
     if isinstance(value, float | int) and not isinstance(value, bool):
         raise CellError(
             _(
