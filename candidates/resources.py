@@ -434,6 +434,7 @@ class PeopleImporter(Importer):
 
     def write_start(self, cursor: object) -> None:
         self.now = timezone.now()
+        self.mostly_there = False
         cursor.execute(f"DROP TABLE IF EXISTS {SEATS}")
         cursor.execute(f"CREATE TEMP TABLE {SEATS} ({SEAT_COLUMNS})")
 
@@ -445,14 +446,24 @@ class PeopleImporter(Importer):
         now = self.now
         if self.lock_keys:
             self._lock_places(stage)
-        created = stage.execute(INSERT_PEOPLE, [now, now])
+        # Where the last block's rows were mostly there already (a file imported again), the
+        # rows that exist are left out before the insert: a conflict costs the insert more
+        # than the lookup (measured: 85 → 25 ms for 20,000 people). A first import inserts
+        # without the lookup, which would cost it a pass over a growing table per block.
+        again = self.mostly_there
+        people, candidacies_sql = (
+            (INSERT_NEW_PEOPLE, INSERT_NEW_CANDIDACIES) if again
+            else (INSERT_PEOPLE, INSERT_CANDIDACIES)
+        )  # fmt: skip
+        created = stage.execute(people, [now, now])
         if created < len(records):
             stage.execute(UPDATE_PEOPLE, [now])
         if stage.postgres:  # the new candidacies' seats kept as they are inserted
-            stage.execute(INSERT_CANDIDACIES_KEEPING_SEATS, [now, now, Stage.ELECTED])
+            stage.execute(_keeping_seats(candidacies_sql), [now, now, Stage.ELECTED])
             candidacies = stage.cursor.fetchone()[0]
         else:
-            candidacies = stage.execute(INSERT_CANDIDACIES, [now, now])
+            candidacies = stage.execute(candidacies_sql, [now, now])
+        self.mostly_there = created * 2 < len(records)
         if candidacies < len(records):
             stage.execute(UPDATE_CANDIDACIES, [now])
         # Each new person got a new candidacy; the others went to people already there.
@@ -474,7 +485,7 @@ class PeopleImporter(Importer):
             cursor.execute(LOCK_SEATED_CANDIDACIES, [self.now])
             cursor.execute(MISSING_SEATED_CANDIDACIES)
             _refuse_missing(cursor.fetchone()[0], "candidacy")
-        cursor.execute(INSERT_NEW_SEATS)
+        cursor.execute(INSERT_ONLY_NEW_SEATS if self.mostly_there else INSERT_NEW_SEATS)
         cursor.execute(f"DROP TABLE {SEATS}")
 
     # What the foreign keys' triggers would do, a statement per key and block instead of a
@@ -627,15 +638,34 @@ KEEP_SEATS = f"""
     JOIN candidates_candidacy c ON c.person_id = p.id AND c.election_id = s.election_id
     WHERE s.stage = %s
 """  # noqa: S608 - constants only
-# PostgreSQL: one pass for the first import, the seats taken from what the insert returns.
-INSERT_CANDIDACIES_KEEPING_SEATS = f"""
-    WITH inserted AS ({INSERT_CANDIDACIES} RETURNING id, election_id, post_sought, stage),
-    seats AS (
-        INSERT INTO {SEATS} (candidacy_id, election_id, post)
-        SELECT id, election_id, post_sought FROM inserted WHERE stage = %s
-    )
-    SELECT count(*) FROM inserted
-"""  # noqa: S608 - constants only
+# The same, for the rows not there yet only (ON CONFLICT stays for concurrent imports).
+# Used where most rows are there already, so that the table read is never an empty one
+# that the insert fills as it goes: a nested loop over it would be quadratic.
+INSERT_NEW_PEOPLE = INSERT_PEOPLE.replace(
+    "FROM {stage} WHERE true",
+    "FROM {stage} s WHERE NOT EXISTS "
+    "(SELECT 1 FROM candidates_person p WHERE p.id_number = s.id_number)",
+)
+INSERT_NEW_CANDIDACIES = INSERT_CANDIDACIES.replace(
+    "WHERE true",
+    "WHERE NOT EXISTS (SELECT 1 FROM candidates_candidacy c "
+    "WHERE c.person_id = p.id AND c.election_id = s.election_id)",
+)
+
+
+def _keeping_seats(insert: str) -> str:
+    """PostgreSQL: the new candidacies' seats taken from what their insert returns (one
+    pass less over the block for a first import)."""
+    return f"""
+        WITH inserted AS ({insert} RETURNING id, election_id, post_sought, stage),
+        seats AS (
+            INSERT INTO {SEATS} (candidacy_id, election_id, post)
+            SELECT id, election_id, post_sought FROM inserted WHERE stage = %s
+        )
+        SELECT count(*) FROM inserted
+    """  # noqa: S608 - constants only
+
+
 # ...then the seats of the others: the rows this transaction inserted for this import are
 # left out (its xid, and the import's timestamp, which no older row can share).
 KEPT_ALREADY = " AND NOT (c.xmin = pg_current_xact_id()::xid AND c.created_at = %s)"
@@ -651,6 +681,11 @@ INSERT_NEW_SEATS = f"""
     SELECT candidacy_id, election_id, post FROM {SEATS} WHERE true
     ON CONFLICT (candidacy_id) DO NOTHING
 """  # noqa: S608 - constants only
+INSERT_ONLY_NEW_SEATS = INSERT_NEW_SEATS.replace(
+    f"FROM {SEATS} WHERE true",
+    f"FROM {SEATS} k WHERE NOT EXISTS "  # noqa: S608 - constants only
+    "(SELECT 1 FROM candidates_committeemember m WHERE m.candidacy_id = k.candidacy_id)",
+)
 
 
 # The locks that foreign keys take (FOR KEY SHARE), taken a statement per block instead of
