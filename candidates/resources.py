@@ -494,6 +494,7 @@ class PeopleImporter(Importer):
             cursor.execute(LOCK_SEATED_CANDIDACIES, [self.now])
             cursor.execute(MISSING_SEATED_CANDIDACIES)
             _refuse_missing(cursor.fetchone()[0], "candidacy")
+        cursor.execute(INSERT_FRESH_SEATS)
         cursor.execute(INSERT_ONLY_NEW_SEATS if self.mostly_there else INSERT_NEW_SEATS)
         cursor.execute(f"DROP TABLE {SEATS}")
 
@@ -638,10 +639,11 @@ INSERT_CANDIDACIES = """
 # minutes (measured). Writing the seats block by block instead was no faster (measured): the
 # writer thread is the slower side either way.
 SEATS = "huanjie_stage_seats"
-SEAT_COLUMNS = "candidacy_id bigint, election_id bigint, post varchar(10)"
+# fresh: the candidacy is one this import inserted, so no seat can refer to it yet.
+SEAT_COLUMNS = "candidacy_id bigint, election_id bigint, post varchar(10), fresh boolean"
 KEEP_SEATS = f"""
-    INSERT INTO {SEATS} (candidacy_id, election_id, post)
-    SELECT c.id, s.election_id, s.post
+    INSERT INTO {SEATS} (candidacy_id, election_id, post, fresh)
+    SELECT c.id, s.election_id, s.post, false
     FROM {{stage}} s
     JOIN candidates_person p ON p.id_number = s.id_number
     JOIN candidates_candidacy c ON c.person_id = p.id AND c.election_id = s.election_id
@@ -668,8 +670,8 @@ def _keeping_seats(insert: str) -> str:
     return f"""
         WITH inserted AS ({insert} RETURNING id, election_id, post_sought, stage),
         seats AS (
-            INSERT INTO {SEATS} (candidacy_id, election_id, post)
-            SELECT id, election_id, post_sought FROM inserted WHERE stage = %s
+            INSERT INTO {SEATS} (candidacy_id, election_id, post, fresh)
+            SELECT id, election_id, post_sought, true FROM inserted WHERE stage = %s
         )
         SELECT count(*) FROM inserted
     """  # noqa: S608 - constants only
@@ -685,14 +687,20 @@ DELETE_OLD_SEATS = f"""
         SELECT 1 FROM {SEATS} k WHERE k.candidacy_id = m.candidacy_id AND k.post = m.post
     )
 """  # noqa: S608 - constants only
+# The seats of candidacies this import inserted cannot be there yet: a plain insert, which
+# costs less than one that looks for a conflict (0.64 s against 0.84 s for 100,000 seats).
+INSERT_FRESH_SEATS = f"""
+    INSERT INTO candidates_committeemember (candidacy_id, election_id, post)
+    SELECT candidacy_id, election_id, post FROM {SEATS} WHERE fresh
+"""  # noqa: S608 - constants only
 INSERT_NEW_SEATS = f"""
     INSERT INTO candidates_committeemember (candidacy_id, election_id, post)
-    SELECT candidacy_id, election_id, post FROM {SEATS} WHERE true
+    SELECT candidacy_id, election_id, post FROM {SEATS} WHERE NOT fresh
     ON CONFLICT (candidacy_id) DO NOTHING
 """  # noqa: S608 - constants only
 INSERT_ONLY_NEW_SEATS = INSERT_NEW_SEATS.replace(
-    f"FROM {SEATS} WHERE true",
-    f"FROM {SEATS} k WHERE NOT EXISTS "  # noqa: S608 - constants only
+    "WHERE NOT fresh",
+    "k WHERE NOT fresh AND NOT EXISTS "
     "(SELECT 1 FROM candidates_committeemember m WHERE m.candidacy_id = k.candidacy_id)",
 )
 
@@ -726,7 +734,7 @@ LOCK_PEOPLE = """
 LOCK_SEATED_CANDIDACIES = f"""
     SELECT count(*) FROM (
         SELECT c.id FROM candidates_candidacy c JOIN {SEATS} k ON c.id = k.candidacy_id
-        WHERE NOT (c.xmin = pg_current_xact_id()::xid AND c.updated_at = %s)
+        WHERE NOT k.fresh AND NOT (c.xmin = pg_current_xact_id()::xid AND c.updated_at = %s)
             AND NOT EXISTS (
                 SELECT 1 FROM candidates_committeemember m WHERE m.candidacy_id = c.id
             )
@@ -735,7 +743,8 @@ LOCK_SEATED_CANDIDACIES = f"""
 """  # noqa: S608 - constants only
 MISSING_SEATED_CANDIDACIES = f"""
     SELECT count(*) FROM {SEATS} k
-    WHERE NOT EXISTS (SELECT 1 FROM candidates_candidacy c WHERE c.id = k.candidacy_id)
+    WHERE NOT k.fresh
+        AND NOT EXISTS (SELECT 1 FROM candidates_candidacy c WHERE c.id = k.candidacy_id)
 """  # noqa: S608 - constants only
 
 
