@@ -234,7 +234,7 @@ class Importer(ABC):
         plain: set[str] = set()
         first = plan.first if plan.first is not None else need
         number = 1  # the header's row
-        for block in iter(lambda: list(islice(rows, BLOCK_ROWS)), []):
+        for block in _blocks(rows):
             numbers, picked = [], []
             for cells in block:
                 number += 1
@@ -417,6 +417,16 @@ class _Plan:
 
 
 BLOCK_ROWS = 4096  # rows parsed column by column at a time: fast, and little held at once
+# The first block is smaller, so that a streaming import's writer starts sooner (10,000 rows:
+# it waited ≈0.1 s for the first 4,096 rows to be checked).
+FIRST_BLOCK_ROWS = 1024
+
+
+def _blocks(rows: Iterator[list]) -> Iterator[list[list]]:
+    size = min(FIRST_BLOCK_ROWS, BLOCK_ROWS)
+    while block := list(islice(rows, size)):
+        yield block
+        size = BLOCK_ROWS
 
 
 @dataclass
