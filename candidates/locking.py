@@ -154,25 +154,15 @@ def postgres_drop() -> list[str]:
     return statements
 
 
-def postgres_always(state: str = "ALWAYS") -> list[str]:
-    """The lock triggers made ENABLE ALWAYS (or back to plain ENABLE: ``state=""``)."""
-    statements = [f"ALTER TABLE elections_election ENABLE {state} TRIGGER huanjie_lock_election"]
-    for table in GUARDED:
-        for event in STATEMENT_EVENTS:
-            name = f"huanjie_lock_{table}_{event.lower()}"
-            statements.append(f"ALTER TABLE {table} ENABLE {state} TRIGGER {name}")
-    return statements
-
-
 def enable_always(apps, schema_editor) -> None:
+    """For databases whose triggers were made before they were ENABLE ALWAYS."""
     if schema_editor.connection.vendor == "postgresql":
-        for statement in postgres_always():
-            schema_editor.execute(statement)
-
-
-def enable_origin(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in postgres_always(state=""):
+        statements = ["ALTER TABLE elections_election ENABLE ALWAYS TRIGGER huanjie_lock_election"]
+        for table in GUARDED:
+            for event in STATEMENT_EVENTS:
+                name = f"huanjie_lock_{table}_{event.lower()}"
+                statements.append(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}")
+        for statement in statements:
             schema_editor.execute(statement)
 
 

@@ -468,16 +468,20 @@ class PeopleImporter(Importer):
         if created < len(records):
             stage.execute(UPDATE_PEOPLE, [now])
         if stage.postgres:  # the new candidacies' seats kept as they are inserted
-            stage.execute(_keeping_seats(candidacies_sql), [now, now, Stage.ELECTED])
-            candidacies = stage.cursor.fetchone()[0]
+            stage.execute(
+                _keeping_seats(candidacies_sql, lock_people=self.lock_keys),
+                [now, now, Stage.ELECTED] + ([now] if self.lock_keys else []),
+            )
+            candidacies, people_locked = stage.cursor.fetchone()
+            # Each new person got a new candidacy; the others went to people already there,
+            # locked (by id, as the key refers) in the same statement, after the insert.
+            if self.lock_keys:
+                _refuse_missing(candidacies - created - people_locked, "person")
         else:
             candidacies = stage.execute(candidacies_sql, [now, now])
         self.mostly_there = created * 2 < len(records)
         if candidacies < len(records):
             stage.execute(UPDATE_CANDIDACIES, [now])
-        # Each new person got a new candidacy; the others went to people already there.
-        if self.lock_keys and candidacies > created:
-            self._lock_people(stage, candidacies - created)
         if not stage.postgres:
             stage.execute(KEEP_SEATS, [Stage.ELECTED])
         elif candidacies < len(records):  # the seats of the candidacies already there
@@ -490,12 +494,13 @@ class PeopleImporter(Importer):
         anywhere in the file)."""
         cursor.execute(f"ANALYZE {SEATS}")
         cursor.execute(DELETE_OLD_SEATS)
-        if self.lock_keys:  # after the delete: a seat deleted and added again needs its lock
-            cursor.execute(LOCK_SEATED_CANDIDACIES, [self.now])
-            cursor.execute(MISSING_SEATED_CANDIDACIES)
-            _refuse_missing(cursor.fetchone()[0], "candidacy")
         cursor.execute(INSERT_FRESH_SEATS)
-        cursor.execute(INSERT_ONLY_NEW_SEATS if self.mostly_there else INSERT_NEW_SEATS)
+        insert = INSERT_ONLY_NEW_SEATS if self.mostly_there else INSERT_NEW_SEATS
+        if self.lock_keys:  # the candidacies of the seats inserted, locked after the insert
+            cursor.execute(_locking_seated(insert))
+            _refuse_missing(cursor.fetchone()[0], "candidacy")
+        else:
+            cursor.execute(insert)
         cursor.execute(f"DROP TABLE {SEATS}")
 
     # What the foreign keys' triggers would do, a statement per key and block instead of a
@@ -508,13 +513,6 @@ class PeopleImporter(Importer):
         for sql, what in ((LOCK_TOWNSHIPS, "township"), (LOCK_ELECTIONS, "election")):
             stage.execute(sql)
             _refuse_missing(stage.cursor.fetchone()[0], what)
-
-    def _lock_people(self, stage: StagingTable, expected: int) -> None:
-        """The people already in the database who just gained a candidacy. Locked after the
-        insert, as the trigger does at the end of the statement: one deleted meanwhile is
-        no longer seen, and the count falls short."""
-        stage.execute(LOCK_PEOPLE, [self.now, self.now])
-        _refuse_missing(expected - stage.cursor.fetchone()[0], "person")
 
 
 def _refuse_missing(missing: int, what: str) -> None:
@@ -664,16 +662,27 @@ INSERT_NEW_CANDIDACIES = INSERT_CANDIDACIES.replace(
 )
 
 
-def _keeping_seats(insert: str) -> str:
+def _keeping_seats(insert: str, *, lock_people: bool = False) -> str:
     """PostgreSQL: the new candidacies' seats taken from what their insert returns (one
-    pass less over the block for a first import)."""
+    pass less over the block for a first import); then how many were inserted, and, with
+    ``lock_people``, how many of the people they refer to were locked FOR KEY SHARE, by id
+    as the key refers, in the same statement. People this transaction inserted are left
+    out (its xid and this import's timestamp, which no older row of a wrapped-around xid
+    can have): no other transaction sees them."""
+    locked = "0"
+    if lock_people:
+        locked = """(SELECT count(*) FROM (
+            SELECT p.id FROM candidates_person p
+            WHERE p.id IN (SELECT person_id FROM inserted)
+                AND NOT (p.xmin = pg_current_xact_id()::xid AND p.created_at = %s)
+            FOR KEY SHARE OF p) l)"""
     return f"""
-        WITH inserted AS ({insert} RETURNING id, election_id, post_sought, stage),
+        WITH inserted AS ({insert} RETURNING id, person_id, election_id, post_sought, stage),
         seats AS (
             INSERT INTO {SEATS} (candidacy_id, election_id, post, fresh)
             SELECT id, election_id, post_sought, true FROM inserted WHERE stage = %s
         )
-        SELECT count(*) FROM inserted
+        SELECT (SELECT count(*) FROM inserted), {locked}
     """  # noqa: S608 - constants only
 
 
@@ -706,9 +715,7 @@ INSERT_ONLY_NEW_SEATS = INSERT_NEW_SEATS.replace(
 
 
 # The locks that foreign keys take (FOR KEY SHARE), taken a statement per block instead of
-# a trigger per row and key (sheets/streaming.py). Rows written by this transaction (its
-# xid, and this import's timestamp, which no older row of a wrapped-around xid can have)
-# are left out: only the writer sees them, so no one can delete them.
+# a trigger per row and key (sheets/streaming.py), with the count of rows gone meanwhile.
 LOCK_TOWNSHIPS = """
     SELECT (SELECT count(DISTINCT township_id) FROM {stage}) - count(*) FROM (
         SELECT t.id FROM elections_township t WHERE t.id IN (SELECT township_id FROM {stage})
@@ -721,31 +728,20 @@ LOCK_ELECTIONS = """
         FOR KEY SHARE
     ) locked
 """
-LOCK_PEOPLE = """
-    SELECT count(*) FROM (
-        SELECT p.id FROM {stage} s
-        JOIN candidates_person p ON p.id_number = s.id_number
-        JOIN candidates_candidacy c ON c.person_id = p.id AND c.election_id = s.election_id
-        WHERE c.xmin = pg_current_xact_id()::xid AND c.created_at = %s
-            AND NOT (p.xmin = pg_current_xact_id()::xid AND p.created_at = %s)
-        FOR KEY SHARE OF p
-    ) locked
-"""
-LOCK_SEATED_CANDIDACIES = f"""
-    SELECT count(*) FROM (
-        SELECT c.id FROM candidates_candidacy c JOIN {SEATS} k ON c.id = k.candidacy_id
-        WHERE NOT k.fresh AND NOT (c.xmin = pg_current_xact_id()::xid AND c.updated_at = %s)
-            AND NOT EXISTS (
-                SELECT 1 FROM candidates_committeemember m WHERE m.candidacy_id = c.id
-            )
-        FOR KEY SHARE OF c
-    ) locked
-"""  # noqa: S608 - constants only
-MISSING_SEATED_CANDIDACIES = f"""
-    SELECT count(*) FROM {SEATS} k
-    WHERE NOT k.fresh
-        AND NOT EXISTS (SELECT 1 FROM candidates_candidacy c WHERE c.id = k.candidacy_id)
-"""  # noqa: S608 - constants only
+
+
+def _locking_seated(insert: str) -> str:
+    """The seats' insert, then the candidacies of the seats it added locked, as the key's
+    trigger does at the end of the statement: one deleted meanwhile is not locked, and the
+    count falls short. (Seats of candidacies this import inserted go in apart: "fresh".)"""
+    return f"""
+        WITH added AS ({insert} RETURNING candidacy_id)
+        SELECT (SELECT count(*) FROM added) - count(*) FROM (
+            SELECT c.id FROM candidates_candidacy c
+            WHERE c.id IN (SELECT candidacy_id FROM added)
+            FOR KEY SHARE OF c
+        ) locked
+    """  # noqa: S608 - constants only
 
 
 def age_on(born: date, day: date) -> int:
