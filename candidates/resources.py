@@ -468,14 +468,16 @@ class PeopleImporter(Importer):
         if created < len(records):
             stage.execute(UPDATE_PEOPLE, [now])
         if stage.postgres:  # the new candidacies' seats kept as they are inserted
+            # Each new person gets a new candidacy; the others go to people already there,
+            # locked (by id, as the key refers) in the same statement, after the insert. A
+            # block of new people only (a first import) has none of those to lock.
+            lock_people = self.lock_keys and created < len(records)
             stage.execute(
-                _keeping_seats(candidacies_sql, lock_people=self.lock_keys),
-                [now, now, Stage.ELECTED] + ([now] if self.lock_keys else []),
+                _keeping_seats(candidacies_sql, lock_people=lock_people),
+                [now, now, Stage.ELECTED] + ([now] if lock_people else []),
             )
             candidacies, people_locked = stage.cursor.fetchone()
-            # Each new person got a new candidacy; the others went to people already there,
-            # locked (by id, as the key refers) in the same statement, after the insert.
-            if self.lock_keys:
+            if lock_people:
                 _refuse_missing(candidacies - created - people_locked, "person")
         else:
             candidacies = stage.execute(candidacies_sql, [now, now])
