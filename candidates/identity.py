@@ -14,12 +14,6 @@ from stdnum import numdb
 from stdnum.cn import ric
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ　", "0123456789xX ")
-# The check digit by the remainder of the first 17 digits read in base 13, as stdnum's
-# calc_check_digit works it out (13 ≡ 2 mod 11, and GB 11643's weights are powers of 2),
-# without its call and str(): well_formed_id runs for every row of an import.
-CHECK_DIGITS = "".join("X" if (1 - 2 * r) % 11 == 10 else str((1 - 2 * r) % 11) for r in range(11))
-# gender_from_id as a lookup of the 17th digit, for an import's hot loop.
-GENDER_DIGITS = {str(digit): "M" if digit % 2 else "F" for digit in range(10)}
 
 
 def normalize_id_number(value: str) -> str:
@@ -53,7 +47,7 @@ def well_formed_id(number: str) -> bool:
         len(number) == 18
         and head.isdigit()
         and head.isascii()
-        and number[17] == CHECK_DIGITS[int(head, 13) % 11]
+        and number[17] == ric.calc_check_digit(number)
         and _province_known(number[:2])
     )
 

@@ -94,7 +94,6 @@ def postgres_statements() -> list[str]:
         END $$ LANGUAGE plpgsql""",
         "CREATE TRIGGER huanjie_lock_election BEFORE UPDATE OR DELETE ON elections_election "
         "FOR EACH ROW EXECUTE FUNCTION huanjie_lock_election()",
-        "ALTER TABLE elections_election ENABLE ALWAYS TRIGGER huanjie_lock_election",
     ]
     # ENABLE ALWAYS: they fire even where a bulk import turns the per-row foreign-key
     # triggers off for its transaction (session_replication_role, sheets/streaming.py).
@@ -122,9 +121,8 @@ def postgres_statements() -> list[str]:
                 END $$ LANGUAGE plpgsql""",
                 f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
-                f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}",
             ]
-    return statements
+    return statements + postgres_always()
 
 
 STATEMENT_EVENTS = {
@@ -154,15 +152,20 @@ def postgres_drop() -> list[str]:
     return statements
 
 
+def postgres_always() -> list[str]:
+    """Every lock trigger ENABLE ALWAYS (see postgres_statements)."""
+    statements = ["ALTER TABLE elections_election ENABLE ALWAYS TRIGGER huanjie_lock_election"]
+    for table in GUARDED:
+        for event in STATEMENT_EVENTS:
+            name = f"huanjie_lock_{table}_{event.lower()}"
+            statements.append(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}")
+    return statements
+
+
 def enable_always(apps, schema_editor) -> None:
     """For databases whose triggers were made before they were ENABLE ALWAYS."""
     if schema_editor.connection.vendor == "postgresql":
-        statements = ["ALTER TABLE elections_election ENABLE ALWAYS TRIGGER huanjie_lock_election"]
-        for table in GUARDED:
-            for event in STATEMENT_EVENTS:
-                name = f"huanjie_lock_{table}_{event.lower()}"
-                statements.append(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}")
-        for statement in statements:
+        for statement in postgres_always():
             schema_editor.execute(statement)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from candidates.identity import GENDER_DIGITS, birth_date_from_id, id_problems, well_formed_id
+from candidates.identity import birth_date_from_id, gender_from_id, id_problems, well_formed_id
 from candidates.models import Person, Post, Stage
 from elections.models import Election, Village
 from sheets import parsing
@@ -318,7 +318,7 @@ class PeopleImporter(Importer):
             if first != number:
                 rows_of_id.setdefault(id_number, [first]).append(number)
             born, joined_day = self._check_identity(number, id_number, gender, birth, joined, at)
-        stage, problems = self.stages.get((result, stage, post)) or self._stage(result, stage, post)
+        stage, problems = self._stage(result, stage, post)
         if problems:
             for key, message in problems:
                 at(number, key, message)
@@ -353,17 +353,13 @@ class PeopleImporter(Importer):
         at: Callable[[int, str, str], None],
     ) -> tuple[date | None, date | None]:
         """(birth date, date of joining the Party) of a row's ID number and the dates typed."""
-        known = None
-        if well_formed_id(id_number):
-            known = self.births.get(id_number[6:14], _UNSEEN)
-            if known is _UNSEEN:
-                known = self._born(id_number)
+        known = self._born(id_number) if well_formed_id(id_number) else None
         if known is None:
             for problem in id_problems(id_number):
                 at(number, "id_number", problem)
             return None, None
         born, age = known
-        if gender and GENDER_DIGITS[id_number[16]] != gender:
+        if gender and gender_from_id(id_number) != gender:
             at(number, "gender", _("The gender does not match the ID number."))
         if birth:
             day, month_only = birth
@@ -649,15 +645,26 @@ KEEP_SEATS = f"""
     JOIN candidates_candidacy c ON c.person_id = p.id AND c.election_id = s.election_id
     WHERE s.stage = %s
 """  # noqa: S608 - constants only
+
+
 # The same, for the rows not there yet only (ON CONFLICT stays for concurrent imports).
 # Used where most rows are there already, so that the table read is never an empty one
 # that the insert fills as it goes: a nested loop over it would be quadratic.
-INSERT_NEW_PEOPLE = INSERT_PEOPLE.replace(
+def _variant(sql: str, old: str, new: str) -> str:
+    """``sql`` with ``old`` replaced; fails at import time if ``sql`` no longer holds it."""
+    if old not in sql:
+        raise ValueError(f"{old!r} is not in the statement")
+    return sql.replace(old, new)
+
+
+INSERT_NEW_PEOPLE = _variant(
+    INSERT_PEOPLE,
     "FROM {stage} WHERE true",
     "FROM {stage} s WHERE NOT EXISTS "
     "(SELECT 1 FROM candidates_person p WHERE p.id_number = s.id_number)",
 )
-INSERT_NEW_CANDIDACIES = INSERT_CANDIDACIES.replace(
+INSERT_NEW_CANDIDACIES = _variant(
+    INSERT_CANDIDACIES,
     "WHERE true",
     "WHERE NOT EXISTS (SELECT 1 FROM candidates_candidacy c "
     "WHERE c.person_id = p.id AND c.election_id = s.election_id)",
@@ -709,7 +716,8 @@ INSERT_NEW_SEATS = f"""
     SELECT candidacy_id, election_id, post FROM {SEATS} WHERE NOT fresh
     ON CONFLICT (candidacy_id) DO NOTHING
 """  # noqa: S608 - constants only
-INSERT_ONLY_NEW_SEATS = INSERT_NEW_SEATS.replace(
+INSERT_ONLY_NEW_SEATS = _variant(
+    INSERT_NEW_SEATS,
     "WHERE NOT fresh",
     "k WHERE NOT fresh AND NOT EXISTS "
     "(SELECT 1 FROM candidates_committeemember m WHERE m.candidacy_id = k.candidacy_id)",

@@ -191,8 +191,7 @@ class ThreadWriter(_Writer):
     def _work(self) -> None:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                self.importer.lock_keys = _key_triggers_off(cursor, self.importer)
+                begin(cursor, self.importer)
                 self._write_all(cursor, self._blocks())
                 self.ready.set()
                 self.decided.wait()
@@ -240,11 +239,18 @@ class ThreadWriter(_Writer):
             self.stopped = isinstance(self.queue.get(), _Stop)
 
 
+def begin(cursor: object, importer: Importer) -> None:
+    """The writer's transaction, as it starts: foreign keys checked at each statement's end,
+    and by the importer itself where it can be (``importer.lock_keys``)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    importer.lock_keys = _key_triggers_off(cursor, importer)
+
+
 def _key_triggers_off(cursor: object, importer: Importer) -> bool:
     """Whether the writer's transaction runs without the per-row foreign-key triggers, its
     importer taking the keys' locks instead (see the module's docstring). PostgreSQL 15 is
     the first that can grant the setting to a role that is not a superuser."""
-    if not (importer.locks_keys and getattr(settings, "SHEETS_SKIP_KEY_TRIGGERS", True)):
+    if not (importer.locks_keys and settings.SHEETS_SKIP_KEY_TRIGGERS):
         return False
     if connection.pg_version < 150000:
         return False

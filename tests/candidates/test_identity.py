@@ -6,15 +6,11 @@ from typing import TYPE_CHECKING
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-from hypothesis import given
-from hypothesis import strategies as st
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from candidates import services
 from candidates.identity import (
-    CHECK_DIGITS,
-    GENDER_DIGITS,
     check_id_number,
     gender_from_id,
     id_problems,
@@ -200,10 +196,3 @@ def test_it_masks_a_phone() -> None:
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("") == ""
     assert mask_phone("12345") == "*****"
-
-
-@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
-def test_the_import_s_check_digit_table_agrees_with_stdnum(head: str) -> None:
-    # well_formed_id reads the check digit off CHECK_DIGITS by the head read in base 13
-    assert CHECK_DIGITS[int(head, 13) % 11] == ric.calc_check_digit(head + "0")
-    assert GENDER_DIGITS[head[16]] == gender_from_id(head + "0")

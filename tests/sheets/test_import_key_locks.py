@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test import override_settings
 
 from accounts.models import User
 from candidates import locking
@@ -81,11 +82,13 @@ def _deletable(other: psycopg.Connection, table: str, pk: int) -> bool:
 def writing(importer: PeopleImporter, *, replica: bool = True) -> Iterator[object]:
     """The writer's transaction as the thread opens it (with the per-row triggers or
     without), rolled back at the end."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        if replica:
-            assert streaming._key_triggers_off(cursor, importer)
-        importer.lock_keys = replica
+    with (
+        override_settings(SHEETS_SKIP_KEY_TRIGGERS=replica),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        streaming.begin(cursor, importer)
+        assert importer.lock_keys is replica
         yield cursor
         transaction.set_rollback(True)
 
