@@ -11,16 +11,17 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import NamedTuple
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from psycopg.errors import UniqueViolation
 
 from candidates.identity import birth_date_from_id, gender_from_id, id_problems, well_formed_id
 from candidates.models import Person, Post, Stage
 from elections.models import Election, Village
 from sheets import parsing
-from sheets.bulk import StagingTable, existing_count
+from sheets.bulk import StagingTable, copy_into, existing_count
 from sheets.importing import Column, Importer, Progress, RowError
 
 
@@ -440,17 +441,24 @@ class PeopleImporter(Importer):
     def write_start(self, cursor: object) -> None:
         self.now = timezone.now()
         self.mostly_there = False
+        # PostgreSQL: try each block as new people first (``_copy_new``), until one is not.
+        self.all_new = connection.vendor == "postgresql"
+        if self.all_new:
+            cursor.execute(SEQUENCES)
+            self.sequences = cursor.fetchone()
         cursor.execute(f"DROP TABLE IF EXISTS {SEATS}")
         cursor.execute(f"CREATE TEMP TABLE {SEATS} ({SEAT_COLUMNS})")
 
     def write_block(self, records: list[tuple], cursor: object) -> tuple[int, int]:
         """People, then their candidacies; the elected rows' seats are kept for the finish.
         Each UPDATE runs only where the INSERT before it found rows already there."""
+        if self.lock_keys:
+            self._lock_places(records, cursor)
+        if self.all_new and self._copy_new(records, cursor):
+            return len(records), 0
         stage = StagingTable("people", STAGE_COLUMNS, cursor)
         stage.load(records, analyze=["id_number", "election_id", "stage"])
         now = self.now
-        if self.lock_keys:
-            self._lock_places(stage)
         # Where the last block's rows were mostly there already (a file imported again), the
         # rows that exist are left out before the insert: a conflict costs the insert more
         # than the lookup (measured: 85 → 25 ms for 20,000 people). A first import inserts
@@ -478,6 +486,7 @@ class PeopleImporter(Importer):
         else:
             candidacies = stage.execute(candidacies_sql, [now, now])
         self.mostly_there = created * 2 < len(records)
+        self.all_new = stage.postgres and created == len(records)
         if candidacies < len(records):
             stage.execute(UPDATE_CANDIDACIES, [now])
         if not stage.postgres:
@@ -506,11 +515,53 @@ class PeopleImporter(Importer):
     # SHARE until the commit, and an error if one is gone. Rows this transaction wrote need
     # no lock: no other transaction sees them.
 
-    def _lock_places(self, stage: StagingTable) -> None:
+    def _lock_places(self, records: list[tuple], cursor: object) -> None:
         """The townships and elections of the block, before its rows refer to them."""
-        for sql, what in ((LOCK_TOWNSHIPS, "township"), (LOCK_ELECTIONS, "election")):
-            stage.execute(sql)
-            _refuse_missing(stage.cursor.fetchone()[0], what)
+        for table, position in (("elections_township", TOWNSHIP), ("elections_election", ELECTION)):
+            ids = list({record[position] for record in records})
+            cursor.execute(LOCK_KEYS.format(table=table), [ids])
+            _refuse_missing(len(ids) - cursor.fetchone()[0], table.partition("_")[2])
+
+    def _copy_new(self, records: list[tuple], cursor: object) -> bool:
+        """PostgreSQL, a block of people not there yet (a first import): each table's rows
+        COPYed straight in, their ids drawn from the tables' own sequences, with no staging
+        table, conflict handling or join. Returns False, having written nothing, when one of
+        the people is there already; the block then takes the general path (the statements
+        below), and so do the next ones until a block is all new again.
+
+        Measured on 100,000 new people: the writer's work ≈ 4.2 s → ≈ 2.5 s.
+        People inserted meanwhile by another import are found by the ID numbers' unique
+        index as ON CONFLICT would: the COPY waits for that import, then fails if it
+        committed. The people COPY runs in a savepoint so that this failure costs nothing
+        but the block's COPY; a first block is small (sheets/importing.py). The people
+        copied keep the savepoint's transaction id: no later statement needs to tell them
+        from others (a file names each person once)."""
+        now, count = self.now, len(records)
+        cursor.execute(RESERVE_IDS, [self.sequences[0], count, self.sequences[1], count])
+        person_ids, candidacy_ids = cursor.fetchone()
+        people = zip(person_ids, records, strict=True)
+        cursor.execute("SAVEPOINT huanjie_new_people")
+        try:
+            copy_into(cursor, "candidates_person", PERSON_COPY,
+                      ((pk, *record[:ELECTION], now, now) for pk, record in people))  # fmt: skip
+        except UniqueViolation:
+            # Released too (a savepoint outlives ROLLBACK TO): else the general path would
+            # write in a subtransaction, whose id is not the one by which its statements
+            # tell this import's own rows (KEPT_ALREADY).
+            cursor.execute("ROLLBACK TO SAVEPOINT huanjie_new_people")
+            cursor.execute("RELEASE SAVEPOINT huanjie_new_people")
+            return False
+        cursor.execute("RELEASE SAVEPOINT huanjie_new_people")
+        candidacies = list(zip(candidacy_ids, person_ids, records, strict=True))
+        copy_into(cursor, "candidates_candidacy", CANDIDACY_COPY, (
+            (pk, person, *record[ELECTION:], "", False, False, now, now)
+            for pk, person, record in candidacies
+        ))  # fmt: skip
+        copy_into(cursor, SEATS, SEAT_COPY, (
+            (pk, record[ELECTION], record[POST], True)
+            for pk, _person, record in candidacies if record[STAGE] == ELECTED
+        ))  # fmt: skip
+        return True
 
 
 def _refuse_missing(missing: int, what: str) -> None:
@@ -558,6 +609,8 @@ def _place(
     return Place((("code", problem),), village.name, None, None, shown)
 
 
+# Positions in a checked record (the order of STAGE_COLUMNS).
+TOWNSHIP, ELECTION, POST, STAGE = 7, 8, 14, 15
 STAGE_COLUMNS = {
     "id_number": "varchar(18)",
     "name": "varchar(50)",
@@ -576,6 +629,32 @@ STAGE_COLUMNS = {
     "post": "varchar(10)",
     "stage": "varchar(15)",
 }
+# A block of new people COPYed straight into the tables (PeopleImporter._copy_new): each
+# table's columns, as a record gives them (a person: the record up to the township).
+TIMESTAMPS = {"created_at": "timestamptz", "updated_at": "timestamptz"}
+PERSON_COPY = {"id": "bigint", **dict(list(STAGE_COLUMNS.items())[:ELECTION]), **TIMESTAMPS}
+CANDIDACY_COPY = {
+    "id": "bigint",
+    "person_id": "bigint",
+    **{
+        "post_sought" if column == "post" else column: kind
+        for column, kind in list(STAGE_COLUMNS.items())[ELECTION:]
+    },
+    "stage_reason": "text",
+    "township_vote_observed": "boolean",
+    "township_vote_recorded": "boolean",
+    **TIMESTAMPS,
+}
+# An id for each new person and candidacy, from their tables' own sequences (named once per
+# import: looking the name up for each row took 10 times as long as drawing the id).
+SEQUENCES = (
+    "SELECT pg_get_serial_sequence('candidates_person', 'id'),"
+    " pg_get_serial_sequence('candidates_candidacy', 'id')"
+)
+RESERVE_IDS = """
+    SELECT (SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)),
+        (SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s))
+"""
 # The columns an import sets, as (column of the table, column of the stage).
 PERSON_SET = [
     (c, c) for c in ("name", "gender", "ethnicity", "birth_date", "party_joined", "phone")
@@ -636,7 +715,9 @@ INSERT_CANDIDACIES = """
 # writer thread is the slower side either way.
 SEATS = "huanjie_stage_seats"
 # fresh: the candidacy is one this import inserted, so no seat can refer to it yet.
-SEAT_COLUMNS = "candidacy_id bigint, election_id bigint, post varchar(10), fresh boolean"
+SEAT_COPY = {"candidacy_id": "bigint", "election_id": "bigint", "post": "varchar(10)",
+             "fresh": "boolean"}  # fmt: skip
+SEAT_COLUMNS = ", ".join(f"{column} {kind}" for column, kind in SEAT_COPY.items())
 KEEP_SEATS = f"""
     INSERT INTO {SEATS} (candidacy_id, election_id, post, fresh)
     SELECT c.id, s.election_id, s.post, false
@@ -725,19 +806,8 @@ INSERT_ONLY_NEW_SEATS = _variant(
 
 
 # The locks that foreign keys take (FOR KEY SHARE), taken a statement per block instead of
-# a trigger per row and key (sheets/streaming.py), with the count of rows gone meanwhile.
-LOCK_TOWNSHIPS = """
-    SELECT (SELECT count(DISTINCT township_id) FROM {stage}) - count(*) FROM (
-        SELECT t.id FROM elections_township t WHERE t.id IN (SELECT township_id FROM {stage})
-        FOR KEY SHARE
-    ) locked
-"""
-LOCK_ELECTIONS = """
-    SELECT (SELECT count(DISTINCT election_id) FROM {stage}) - count(*) FROM (
-        SELECT e.id FROM elections_election e WHERE e.id IN (SELECT election_id FROM {stage})
-        FOR KEY SHARE
-    ) locked
-"""
+# a trigger per row and key (sheets/streaming.py); how many rows were locked.
+LOCK_KEYS = "SELECT count(*) FROM (SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE) l"
 
 
 def _locking_seated(insert: str) -> str:

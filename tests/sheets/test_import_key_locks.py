@@ -286,3 +286,104 @@ def test_a_person_gaining_a_candidacy_is_locked_by_id_not_by_id_number(
 
     # then
     assert correction == ["waits for the import"]
+
+
+def _paths_taken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which way each block was written: "copy" (all new, straight into the tables) or
+    "general" (the statements over a staging table)."""
+    taken: list[str] = []
+    copy_new = PeopleImporter._copy_new
+
+    def recording(self: PeopleImporter, records: list, cursor: object) -> bool:
+        copied = copy_new(self, records, cursor)
+        taken.append("copy" if copied else "general")
+        return copied
+
+    monkeypatch.setattr(PeopleImporter, "_copy_new", recording)
+    return taken
+
+
+def test_a_file_partly_there_already_takes_each_block_the_right_way(
+    world: World, city: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the first four rows imported already
+    rows = _roster(world)
+    assert PeopleImporter(user=city, campaign=world.campaign).run(iter(_cells(rows[:4]))).ok
+    before = dict(Person.objects.values_list("id_number", "pk"))
+    taken = _paths_taken(monkeypatch)
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+    records, errors = importer.validate(iter(_cells(rows)))
+    assert not errors
+
+    # when: written a few rows at a time, as the writer's blocks come
+    with transaction.atomic(), connection.cursor() as cursor:
+        streaming.begin(cursor, importer)
+        importer.write_start(cursor)
+        counts = [importer.write_block(records[i : i + 2], cursor) for i in range(0, 9, 2)]
+        importer.write_finish(cursor)
+
+    # then: the first block was tried as new people, then written the general way; so were
+    # the next ones (not tried) until one turned out all new; the blocks after it copied
+    assert counts == [(0, 2), (0, 2), (2, 0), (2, 0), (1, 0)]
+    assert taken == ["general", "copy", "copy"]
+    assert _counts() == (9, 9, 4)
+    after = dict(Person.objects.values_list("id_number", "pk"))
+    assert {k: after[k] for k in before} == before  # the same rows, updated in place
+    seats = set(CommitteeMember.objects.values_list("candidacy__person__name", "post"))
+    assert seats == {("测试0", "secretary"), ("测试1", "secretary"), ("测试6", "member"),
+                     ("测试7", "deputy")}  # fmt: skip
+
+
+@pytest.mark.parametrize("replica", [True, False], ids=["keys locked", "per row"])
+def test_a_person_added_meanwhile_by_another_import_is_updated_not_duplicated(
+    world: World, city: User, replica: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the checks and the writing, another import adds one of the file's people:
+    the block's COPY meets the ID number's unique index, and the block is written the
+    general way (ON CONFLICT), which updates that person."""
+    rows = _roster(world)
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+    records, errors = importer.validate(iter(_cells(rows)))
+    assert not errors
+    taken = _paths_taken(monkeypatch)
+    township = records[0][TOWNSHIP]
+
+    def another_import_adds_the_first_person() -> None:
+        with another_session() as other:
+            other.execute(
+                "INSERT INTO candidates_person (id_number, name, gender, ethnicity, birth_date,"
+                " phone, township_id, created_at, updated_at) VALUES"
+                " (%s, '别处', 'M', '汉族', '1970-01-01', '', %s, now(), now())",
+                [records[0][0], township],
+            )
+            other.commit()
+
+    # when
+    with writing(importer, replica=replica) as cursor:
+        meanwhile = Interrupted(cursor, "SAVEPOINT", another_import_adds_the_first_person)
+        importer.write_start(meanwhile)
+        counts = importer.write_block(records, meanwhile)
+        importer.write_finish(meanwhile)
+
+        # then: one person updated (with the file's name), the others created, once each
+        assert taken == ["general"]
+        assert counts == (8, 1)
+        assert Person.objects.filter(id_number=records[0][0]).get().name == "测试0"
+        assert _counts() == (9, 9, 4)
+    Person.objects.filter(id_number=records[0][0]).delete()
+
+
+def test_the_new_people_s_ids_come_from_their_tables_sequences(world: World, city: User) -> None:
+    # given: the sequences moved on past what the file will need
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+    assert importer.run(iter(_cells(_roster(world)))).ok
+    last = Person.objects.order_by("-pk").first().pk
+
+    # when: a person saved through the ORM afterwards
+    extra = Person.objects.create(
+        id_number="11010519491231002X", name="后来", gender="M", birth_date="1949-12-31",
+        township_id=Person.objects.first().township_id,
+    )  # fmt: skip
+
+    # then: the sequence knows the ids the import drew
+    assert extra.pk > last
