@@ -279,9 +279,9 @@ def test_a_person_gaining_a_candidacy_is_locked_by_id_not_by_id_number(
                 other.rollback()
                 correction.append("waits for the import")
 
-    # when: right after the new candidacies went in
+    # when: after the new candidacy went in, as the committees' seats are written
     with writing(importer, replica=replica) as cursor:
-        _write_all(importer, records, Interrupted(cursor, "UPDATE candidates_candidacy",
+        _write_all(importer, records, Interrupted(cursor, "ANALYZE huanjie_stage_seats",
                                                   correct_the_id_number))  # fmt: skip
 
     # then
