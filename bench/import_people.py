@@ -103,6 +103,9 @@ def main() -> None:
     villages_needed = max(max(args.rows) // per_village, 100)
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", "--reset", "--villages", str(villages_needed), stdout=quiet)
+    if connection.vendor == "postgresql":  # the statistics autovacuum keeps on a live server
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     user = User.objects.get(username="city")
     campaign = Campaign.objects.current()
     villages = list(Village.objects.order_by("code").values_list("code", "name"))

