@@ -22,7 +22,7 @@ from candidates.identity import birth_date_from_id, gender_from_id, id_problems,
 from candidates.models import Person, Post, Stage
 from elections.models import Election, Village
 from sheets import parsing
-from sheets.bulk import StagingTable, copy_into, existing_count
+from sheets.bulk import SEPARATOR, StagingTable, copy_into, existing_count
 from sheets.importing import Column, Importer, Progress, RowError
 
 # Closed lists as they appear in the sheet: Chinese labels whatever the interface language.
@@ -572,7 +572,12 @@ class PeopleImporter(Importer):
         only its seat, if elected, is kept for the finish (KEEP_SEATS, without a join).
 
         Measured on 100,000 rows imported again: the writer's work ≈ 4.0 s → ≈ … s."""
-        cursor.execute(STORED, [[r[0] for r in records], [r[ELECTION] for r in records]])
+        # Each list sent as one text, split by the server: half the client's time of arrays
+        # (measured), which the checking thread would wait for. An ID number that passed its
+        # checks holds no SEPARATOR.
+        id_numbers = SEPARATOR.join([r[0] for r in records])
+        elections = ",".join([str(r[ELECTION]) for r in records])
+        cursor.execute(STORED, [id_numbers, SEPARATOR, elections])
         unchanged: set[int] = set()
         seats = []
         for stored in cursor.fetchall():
@@ -694,7 +699,8 @@ STORED = """
     SELECT f.position, p.name, p.gender, p.ethnicity, p.birth_date, p.party_joined, p.phone,
         c.id, c.education, c.source, c.strong_two, c.lead_two, c.women_director,
         c.post_sought, c.stage
-    FROM unnest(%s::varchar[], %s::bigint[]) WITH ORDINALITY AS f(id_number, election_id, position)
+    FROM unnest(string_to_array(%s, %s), string_to_array(%s, ',')::bigint[])
+        WITH ORDINALITY AS f(id_number, election_id, position)
     CROSS JOIN LATERAL (
         SELECT * FROM candidates_person p WHERE p.id_number = f.id_number LIMIT 1
     ) p
