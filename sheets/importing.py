@@ -116,9 +116,13 @@ class Importer(ABC):
         inspection groups' own visits) or narrow it."""
         return not user.is_read_only
 
-    def while_reading(self, expanded_bytes: int) -> None:  # noqa: B027 - optional hook
+    def while_reading(self, expanded_bytes: int) -> Any:
         """What can be loaded while the file is being parsed, before any row is seen (in
-        ``run_file``); ``expanded_bytes``: the workbook's size, unzipped."""
+        ``run_file``); ``expanded_bytes``: the workbook's size, unzipped. What it returns
+        is ``self.preloaded`` while that file is imported."""
+        return None
+
+    preloaded: Any = None
 
     def prepare(self, records: list[Record]) -> None:  # noqa: B027 - optional hook
         """Loads what the checks look up (villages in scope, existing people…) in bulk."""
@@ -386,10 +390,13 @@ class Importer(ABC):
         return outcome
 
     def run_file(self, path: Path, **kwargs: Any) -> Outcome:
-        with reading(path, self.sheet_name) as sheet:
-            self.while_reading(sheet.expanded_bytes)
-            total, rows = sheet.rows()
-        return self.run(rows, total=total, **kwargs)
+        try:
+            with reading(path, self.sheet_name) as sheet:
+                self.preloaded = self.while_reading(sheet.expanded_bytes)
+                total, rows = sheet.rows()
+            return self.run(rows, total=total, **kwargs)
+        finally:
+            self.preloaded = None  # for this file only
 
 
 @contextmanager

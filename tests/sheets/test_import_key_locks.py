@@ -6,6 +6,8 @@ without the privilege or the setting the database checks each row as before.
 """
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -322,8 +324,10 @@ def test_a_file_partly_there_already_takes_each_block_the_right_way(
         counts = [importer.write_block(records[i : i + 2], cursor) for i in range(0, 9, 2)]
         importer.write_finish(cursor)
 
-    # then: the first block was tried as new people, then written the general way; so were
-    # the next ones (not tried) until one turned out all new; the blocks after it copied
+    # then: the first block was tried as new people and went back; its rows, as they are
+    # stored, were left out, and so were the next block's; the next block of new people
+    # went the general way (not tried after a block that was not new); the blocks after
+    # it, all new again, were copied
     assert counts == [(0, 2), (0, 2), (2, 0), (2, 0), (1, 0)]
     assert taken == ["general", "copy", "copy"]
     assert _counts() == (9, 9, 4)
@@ -387,3 +391,68 @@ def test_the_new_people_s_ids_come_from_their_tables_sequences(world: World, cit
 
     # then: the sequence knows the ids the import drew
     assert extra.pk > last
+
+
+def test_a_block_of_new_changed_and_unchanged_rows_is_written_whole(
+    world: World, city: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After its COPY went back, a block holds a person as stored (elected), one whose
+    phone changed (elected) and a new one (elected): each is written its own way."""
+    rows = _roster(world)
+    rows[2].update(候选阶段="当选", 选举结果="当选", 职务="委员")
+    assert PeopleImporter(user=city, campaign=world.campaign).run(iter(_cells(rows[:2]))).ok
+    rows[1]["联系电话"] = "13900000001"
+    taken = _paths_taken(monkeypatch)
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+    records, errors = importer.validate(iter(_cells(rows)))
+    assert not errors
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        streaming.begin(cursor, importer)
+        importer.write_start(cursor)
+        counts = [importer.write_block(records[i : i + 3], cursor) for i in range(0, 9, 3)]
+        importer.write_finish(cursor)
+
+    assert taken == ["general", "copy"]
+    assert counts == [(1, 2), (3, 0), (3, 0)]
+    assert _counts() == (9, 9, 5)
+    assert Person.objects.get(name="测试1").phone == "13900000001"
+    seats = set(CommitteeMember.objects.values_list("candidacy__person__name", "post"))
+    assert seats == {("测试0", "secretary"), ("测试1", "secretary"), ("测试2", "member"),
+                     ("测试6", "member"), ("测试7", "deputy")}  # fmt: skip
+    assert all(m.election_id == m.candidacy.election_id for m in CommitteeMember.objects.all())
+
+
+def test_a_block_s_copy_waits_for_another_import_of_the_same_person(
+    world: World, city: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another import has inserted one of the file's people and not committed yet: the
+    COPY waits for it; when it rolls back, the block is copied whole."""
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+    records, errors = importer.validate(iter(_cells(_roster(world))))
+    assert not errors
+    taken = _paths_taken(monkeypatch)
+
+    with another_session() as other:
+        other.execute("SET lock_timeout = 0")
+        other.execute(
+            "INSERT INTO candidates_person (id_number, name, gender, ethnicity, birth_date,"
+            " phone, township_id, created_at, updated_at) VALUES"
+            " (%s, '别处', 'M', '汉族', '1970-01-01', '', %s, now(), now())",
+            [records[0][0], records[0][TOWNSHIP]],
+        )
+        rollback = threading.Timer(0.5, other.rollback)
+        rollback.start()
+        started = time.monotonic()
+        with transaction.atomic(), connection.cursor() as cursor:
+            streaming.begin(cursor, importer)
+            importer.write_start(cursor)
+            counts = importer.write_block(records, cursor)
+            importer.write_finish(cursor)
+        waited = time.monotonic() - started
+        rollback.join()
+
+    assert waited >= 0.4  # the COPY waited for the other import
+    assert taken == ["copy"]
+    assert counts == (9, 0)
+    assert _counts() == (9, 9, 4)

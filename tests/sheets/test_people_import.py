@@ -107,7 +107,7 @@ def test_each_cell_changed_alone_is_written_on_the_next_import(
     rows = [person(world.village("a1"), 0), person(world.village("a1"), 1)]
     assert _run(world, city, rows).ok
     before = stored(Candidacy.objects.get(person__name="测试1"))
-    other = Candidacy.objects.get(person__name="测试0")
+    other = Candidacy.objects.select_related("person").get(person__name="测试0")
 
     rows[1][header] = value
     assert _run(world, city, rows).ok

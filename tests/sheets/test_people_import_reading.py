@@ -110,5 +110,7 @@ def test_a_sheet_that_is_not_xml_is_refused_in_chinese(
     path = tmp_path / "人员名单.xlsx"
     path.write_bytes(damaged.getvalue())
 
+    importer = PeopleImporter(user=county_a, campaign=world.campaign)
     with pytest.raises(WorkbookError, match="无法读取"):
-        PeopleImporter(user=county_a, campaign=world.campaign).run_file(path)
+        importer.run_file(path)
+    assert importer.preloaded is None  # the region loaded meanwhile went with the file
