@@ -456,3 +456,33 @@ def test_a_block_s_copy_waits_for_another_import_of_the_same_person(
     assert taken == ["copy"]
     assert counts == (9, 0)
     assert _counts() == (9, 9, 4)
+
+
+def test_seats_written_with_their_block_stay_when_the_finish_replaces_the_committee(
+    world: World, city: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first block's seats go straight in (their elections had no committee); later
+    blocks add seats to the same elections, one of them for a person already there, so
+    that the finish replaces those committees: it keeps the seats already written."""
+    rows = _roster(world)
+    assert PeopleImporter(user=city, campaign=world.campaign).run(iter(_cells(rows[8:]))).ok
+    rows[8].update(候选阶段="当选", 选举结果="当选", 职务="委员")
+    taken = _paths_taken(monkeypatch)
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+    records, errors = importer.validate(iter(_cells(rows)))
+    assert not errors
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        streaming.begin(cursor, importer)
+        importer.write_start(cursor)
+        counts = [importer.write_block(records[i : i + 4], cursor) for i in range(0, 9, 4)]
+        cursor.execute("SELECT count(*) FROM candidates_committeemember")
+        written_with_blocks = cursor.fetchone()[0]
+        importer.write_finish(cursor)
+
+    assert taken == ["copy", "copy", "general"]
+    assert counts == [(4, 0), (4, 0), (0, 1)]
+    assert written_with_blocks == 2  # the first block's two; the others waited
+    seats = set(CommitteeMember.objects.values_list("candidacy__person__name", "post"))
+    assert seats == {("测试0", "secretary"), ("测试1", "secretary"), ("测试6", "member"),
+                     ("测试7", "deputy"), ("测试8", "member")}  # fmt: skip
