@@ -8,9 +8,9 @@ every row (row number, column, Chinese message), and writes nothing at all if th
 Why not django-import-export's ``Resource.import_data``: it works a row at a time (look the
 row up, build the instance, full_clean, save, one or more queries each): issue 4 measured
 about 450 rows/s with full validation, and ``bench/import_people.py --baseline 2000`` 100 to
-130 rows/s here for the people alone, where this engine creates 17,600 a second with their
-candidacies and seats on the same machine (100,000 rows on PostgreSQL). Measuring that
-baseline is what the library is used for here.
+130 rows/s here for the people alone, where this engine creates 17,000 to 22,000 a second
+with their candidacies and seats on the same machine, depending on the hour (100,000 rows
+on PostgreSQL). Measuring that baseline is what the library is used for here.
 This engine keeps the library's shape (one class per kind, declaring its columns) but checks
 column by column and writes with set-based SQL (sheets/bulk.py; on PostgreSQL, while the
 rows are still being checked: sheets/streaming.py).

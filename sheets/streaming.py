@@ -3,10 +3,13 @@
 An import is two kinds of work: reading and checking the rows is Python (one core), writing
 them is the database server (another core). Done one after the other, 100,000 new people
 took about 19 s here (read and check ≈ 7 s, then the writes and the foreign-key checks at
-the commit ≈ 12 s); side by side, and with the changes below, 5.7 s (bench/import_people.py,
-median of 3). calamine reads the whole sheet (≈ 1.5 s) before the first block can be
-checked; after that, checking and writing keep pace with each other, and the committees'
-seats are written last (≈ 0.5 s).
+the commit ≈ 12 s); side by side, and with the changes below, 4.5–5.7 s, as fast or slow as
+the machine is that hour (bench/import_people.py, medians). calamine parses the whole
+sheet (1.3–2 s) before the first block can be checked, without the GIL: the importer loads
+what needs no rows meanwhile (``Importer.while_reading``, sheets/reader.py). After that,
+checking and writing keep pace with each other. The people import COPYs a block of new
+people straight into its tables, and leaves out the rows of a file imported again that
+would change nothing (candidates/resources.py).
 
 On PostgreSQL, outside any transaction, a writer thread with its own connection opens the
 import's one transaction and writes each block of checked rows as it comes, while the main
