@@ -477,7 +477,7 @@ class PeopleImporter(Importer):
         created = stage.execute(people, [now, now])
         if created < len(records):
             stage.execute(UPDATE_PEOPLE, [now])
-        if stage.postgres:  # the new candidacies' seats kept as they are inserted
+        if self.postgres:  # the new candidacies' seats kept as they are inserted
             # Each new person gets a new candidacy; the others go to people already there,
             # locked (by id, as the key refers) in the same statement, after the insert. A
             # block of new people only has none of those to lock.
@@ -495,7 +495,7 @@ class PeopleImporter(Importer):
         self.all_new = self.postgres and created == total
         if candidacies < len(records):
             stage.execute(UPDATE_CANDIDACIES, [now])
-        if not stage.postgres:
+        if not self.postgres:
             stage.execute(KEEP_SEATS, [Stage.ELECTED])
         elif candidacies < len(records):  # the seats of the candidacies already there
             stage.execute(KEEP_SEATS + KEPT_ALREADY, [Stage.ELECTED, now])

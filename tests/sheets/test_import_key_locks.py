@@ -8,7 +8,7 @@ without the privilege or the setting the database checks each row as before.
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg
@@ -24,6 +24,7 @@ from elections.models import Election
 from sheets import importing, streaming
 from tests.conftest import World
 from tests.sheets.test_import_streaming import _cells, _counts, _roster
+from tests.sheets.test_people_import import _seats
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -305,6 +306,45 @@ def _paths_taken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return taken
 
 
+def _checked(world: World, city: User, rows: list[dict]) -> tuple[PeopleImporter, list]:
+    """An importer and the file's records, every row passed."""
+    importer = PeopleImporter(user=city, campaign=world.campaign)
+    records, errors = importer.validate(iter(_cells(rows)))
+    assert not errors
+    return importer, records
+
+
+def _written_in_blocks(
+    importer: PeopleImporter,
+    records: list,
+    size: int,
+    before_finish: Callable[[object], None] | None = None,
+) -> list[tuple[int, int]]:
+    """The writer's transaction as its thread runs it, the records ``size`` at a time, then
+    committed; the (created, updated) of each block."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        streaming.begin(cursor, importer)
+        importer.write_start(cursor)
+        counts = [
+            importer.write_block(records[i : i + size], cursor)
+            for i in range(0, len(records), size)
+        ]
+        if before_finish:
+            before_finish(cursor)
+        importer.write_finish(cursor)
+    return counts
+
+
+def _add_person(other: psycopg.Connection, id_number: str, township: int) -> None:
+    """Another import's person with this ID number, in the other session's transaction."""
+    other.execute(
+        "INSERT INTO candidates_person (id_number, name, gender, ethnicity, birth_date,"
+        " phone, township_id, created_at, updated_at) VALUES"
+        " (%s, '别处', 'M', '汉族', '1970-01-01', '', %s, now(), now())",
+        [id_number, township],
+    )
+
+
 def test_a_file_partly_there_already_takes_each_block_the_right_way(
     world: World, city: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -313,16 +353,10 @@ def test_a_file_partly_there_already_takes_each_block_the_right_way(
     assert PeopleImporter(user=city, campaign=world.campaign).run(iter(_cells(rows[:4]))).ok
     before = dict(Person.objects.values_list("id_number", "pk"))
     taken = _paths_taken(monkeypatch)
-    importer = PeopleImporter(user=city, campaign=world.campaign)
-    records, errors = importer.validate(iter(_cells(rows)))
-    assert not errors
+    importer, records = _checked(world, city, rows)
 
     # when: written a few rows at a time, as the writer's blocks come
-    with transaction.atomic(), connection.cursor() as cursor:
-        streaming.begin(cursor, importer)
-        importer.write_start(cursor)
-        counts = [importer.write_block(records[i : i + 2], cursor) for i in range(0, 9, 2)]
-        importer.write_finish(cursor)
+    counts = _written_in_blocks(importer, records, 2)
 
     # then: the first block was tried as new people and went back; its rows, as they are
     # stored, were left out, and so were the next block's; the next block of new people
@@ -333,7 +367,7 @@ def test_a_file_partly_there_already_takes_each_block_the_right_way(
     assert _counts() == (9, 9, 4)
     after = dict(Person.objects.values_list("id_number", "pk"))
     assert {k: after[k] for k in before} == before  # the same rows, updated in place
-    seats = set(CommitteeMember.objects.values_list("candidacy__person__name", "post"))
+    seats = _seats()
     assert seats == {("测试0", "secretary"), ("测试1", "secretary"), ("测试6", "member"),
                      ("测试7", "deputy")}  # fmt: skip
 
@@ -345,21 +379,12 @@ def test_a_person_added_meanwhile_by_another_import_is_updated_not_duplicated(
     """Between the checks and the writing, another import adds one of the file's people:
     the block's COPY meets the ID number's unique index, and the block is written the
     general way (ON CONFLICT), which updates that person."""
-    rows = _roster(world)
-    importer = PeopleImporter(user=city, campaign=world.campaign)
-    records, errors = importer.validate(iter(_cells(rows)))
-    assert not errors
+    importer, records = _checked(world, city, _roster(world))
     taken = _paths_taken(monkeypatch)
-    township = records[0][TOWNSHIP]
 
     def another_import_adds_the_first_person() -> None:
         with another_session() as other:
-            other.execute(
-                "INSERT INTO candidates_person (id_number, name, gender, ethnicity, birth_date,"
-                " phone, township_id, created_at, updated_at) VALUES"
-                " (%s, '别处', 'M', '汉族', '1970-01-01', '', %s, now(), now())",
-                [records[0][0], township],
-            )
+            _add_person(other, records[0][0], records[0][TOWNSHIP])
             other.commit()
 
     # when
@@ -403,21 +428,15 @@ def test_a_block_of_new_changed_and_unchanged_rows_is_written_whole(
     assert PeopleImporter(user=city, campaign=world.campaign).run(iter(_cells(rows[:2]))).ok
     rows[1]["联系电话"] = "13900000001"
     taken = _paths_taken(monkeypatch)
-    importer = PeopleImporter(user=city, campaign=world.campaign)
-    records, errors = importer.validate(iter(_cells(rows)))
-    assert not errors
+    importer, records = _checked(world, city, rows)
 
-    with transaction.atomic(), connection.cursor() as cursor:
-        streaming.begin(cursor, importer)
-        importer.write_start(cursor)
-        counts = [importer.write_block(records[i : i + 3], cursor) for i in range(0, 9, 3)]
-        importer.write_finish(cursor)
+    counts = _written_in_blocks(importer, records, 3)
 
     assert taken == ["general", "copy"]
     assert counts == [(1, 2), (3, 0), (3, 0)]
     assert _counts() == (9, 9, 5)
     assert Person.objects.get(name="测试1").phone == "13900000001"
-    seats = set(CommitteeMember.objects.values_list("candidacy__person__name", "post"))
+    seats = _seats()
     assert seats == {("测试0", "secretary"), ("测试1", "secretary"), ("测试2", "member"),
                      ("测试6", "member"), ("测试7", "deputy")}  # fmt: skip
     assert all(m.election_id == m.candidacy.election_id for m in CommitteeMember.objects.all())
@@ -428,27 +447,16 @@ def test_a_block_s_copy_waits_for_another_import_of_the_same_person(
 ) -> None:
     """Another import has inserted one of the file's people and not committed yet: the
     COPY waits for it; when it rolls back, the block is copied whole."""
-    importer = PeopleImporter(user=city, campaign=world.campaign)
-    records, errors = importer.validate(iter(_cells(_roster(world))))
-    assert not errors
+    importer, records = _checked(world, city, _roster(world))
     taken = _paths_taken(monkeypatch)
 
     with another_session() as other:
         other.execute("SET lock_timeout = 0")
-        other.execute(
-            "INSERT INTO candidates_person (id_number, name, gender, ethnicity, birth_date,"
-            " phone, township_id, created_at, updated_at) VALUES"
-            " (%s, '别处', 'M', '汉族', '1970-01-01', '', %s, now(), now())",
-            [records[0][0], records[0][TOWNSHIP]],
-        )
+        _add_person(other, records[0][0], records[0][TOWNSHIP])
         rollback = threading.Timer(0.5, other.rollback)
         rollback.start()
         started = time.monotonic()
-        with transaction.atomic(), connection.cursor() as cursor:
-            streaming.begin(cursor, importer)
-            importer.write_start(cursor)
-            counts = importer.write_block(records, cursor)
-            importer.write_finish(cursor)
+        [counts] = _written_in_blocks(importer, records, len(records))
         waited = time.monotonic() - started
         rollback.join()
 
@@ -468,21 +476,19 @@ def test_seats_written_with_their_block_stay_when_the_finish_replaces_the_commit
     assert PeopleImporter(user=city, campaign=world.campaign).run(iter(_cells(rows[8:]))).ok
     rows[8].update(候选阶段="当选", 选举结果="当选", 职务="委员")
     taken = _paths_taken(monkeypatch)
-    importer = PeopleImporter(user=city, campaign=world.campaign)
-    records, errors = importer.validate(iter(_cells(rows)))
-    assert not errors
+    importer, records = _checked(world, city, rows)
+    in_before_the_finish: list[int] = []
 
-    with transaction.atomic(), connection.cursor() as cursor:
-        streaming.begin(cursor, importer)
-        importer.write_start(cursor)
-        counts = [importer.write_block(records[i : i + 4], cursor) for i in range(0, 9, 4)]
+    def count_seats(cursor: object) -> None:
         cursor.execute("SELECT count(*) FROM candidates_committeemember")
-        written_with_blocks = cursor.fetchone()[0]
-        importer.write_finish(cursor)
+        in_before_the_finish.append(cursor.fetchone()[0])
+
+    counts = _written_in_blocks(importer, records, 4, before_finish=count_seats)
+    [written_with_blocks] = in_before_the_finish
 
     assert taken == ["copy", "copy", "general"]
     assert counts == [(4, 0), (4, 0), (0, 1)]
     assert written_with_blocks == 2  # the first block's two; the others waited
-    seats = set(CommitteeMember.objects.values_list("candidacy__person__name", "post"))
+    seats = _seats()
     assert seats == {("测试0", "secretary"), ("测试1", "secretary"), ("测试6", "member"),
                      ("测试7", "deputy"), ("测试8", "member")}  # fmt: skip
