@@ -6,15 +6,12 @@ Runs on PostgreSQL (live_server on SQLite locks: field-notes.md); on SQLite it i
 PostgreSQL run. A missing Chromium skips it on a developer's machine and fails it under CI.
 """
 
-import os
 import re
 import shutil
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from candidates.models import Candidacy, CommitteeMember, Education, Person, Post, Stage
@@ -22,43 +19,11 @@ from dashboards.figures import campaign_figures_refresh, jsonable
 from dashboards.snapshots import snapshot_backfill, snapshot_take
 from elections.models import ElectionStatus
 from reports.statistics import compute_figures
-from tests.conftest import World, require_service
-from tests.factories import DEFAULT_PASSWORD
+from tests.conftest import World, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
-CHROMIUM = "/usr/lib/chromium/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 JOURNEY_COPY = Path("/tmp/dash_journey.png")
-
-
-@pytest.fixture
-def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    if connection.vendor != "postgresql":
-        pytest.skip("browser tests run in the PostgreSQL run (live_server locks SQLite)")
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is required under CI: {CHROMIUM} is missing")
-        require_service("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # Playwright's loop gives this thread a context of its own, and Django a second
-            # connection in it: close it here, or the test database cannot be dropped.
-            connections.close_all()
 
 
 def seat(election, name: str, gender: str, birth: str, post: str) -> None:
@@ -126,11 +91,7 @@ def test_a_county_official_drills_from_the_county_to_a_village(
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
 
     # when: the official signs in and opens the dashboard
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", county_a.username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    sign_in(page, live_server, county_a)
     page.goto(f"{live_server.url}/dashboards/")
 
     # then: county A's page, with county A's report figures and every chart drawn

@@ -7,69 +7,29 @@ And a file of 10,000 rows with one bad row in its last block writes nothing, on 
 that writes while it checks (a writer thread on PostgreSQL).
 """
 
-import io
 import re
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from accounts.models import User
 from candidates.models import Candidacy, CommitteeMember, Person
 from candidates.resources import PeopleImporter
 from sheets.models import ImportJob, ImportStatus
 from tests.conftest import World
-from tests.sheets.rosters import HEADERS, person, xlsx_upload
+from tests.sheets.rosters import HEADERS, fill_template, filled_rows, xlsx_upload
 
 Capture = Callable[..., object]
-FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-
-
-def typed_birth(born: date, n: int) -> object:
-    """出生年月 as people type it: every form the issue names, and real date cells."""
-    forms = (
-        f"{born:%Y.%m}",
-        f"{born.year}-{born.month}-{born.day}",
-        f"{born:%Y/%m/%d}",
-        f"{born.year}年{born.month}月",
-        f"{born:%Y%m}",
-        datetime(born.year, born.month, born.day),
-        f" {born:%Y.%m} ".translate(FULL_WIDTH),
-    )
-    return forms[n % len(forms)]
-
-
-def filled_rows(world: World, count: int) -> list[dict]:
-    villages = [world.village("a1", 0), world.village("a1", 1)]
-    rows = []
-    for n in range(count):
-        row = person(villages[n % 2], n, 是否双强="√" if n % 3 else "Y", 是否双带="×")
-        born = date(1970 + n % 20, 1 + n % 12, 1 + n % 28)  # as person() makes the ID number
-        assert row["公民身份号码"][6:14] == f"{born:%Y%m%d}"
-        row["出生年月"] = typed_birth(born, n)
-        row["姓名"] = f" {row['姓名']} " if n % 5 == 0 else row["姓名"]
-        rows.append(row)
-    # The first village's committee: a secretary and two members.
-    for n, post in ((0, "书记"), (2, "委员"), (4, "委员")):
-        rows[n].update(候选阶段="当选", 选举结果="当选", 职务=post)
-    return rows
 
 
 def into_template(client: Client, rows: list[dict]) -> bytes:
     """The downloaded template, filled in below its example row."""
     response = client.get(reverse("sheets:template_download", args=["people"]))
-    workbook = load_workbook(io.BytesIO(response.content))
-    sheet = workbook["人员名单"]
-    for offset, row in enumerate(rows):
-        for column, header in enumerate(HEADERS, start=1):
-            sheet.cell(row=3 + offset, column=column, value=row[header])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return fill_template(response.content, rows)
 
 
 def upload_and_check(client: Client, world: World, content: bytes, capture: Capture) -> ImportJob:
