@@ -85,6 +85,11 @@ class User(AbstractUser):
         if self.role == Role.TOWNSHIP and self.township_id:
             self.county_id = self.township.county_id
 
+    def get_full_name(self) -> str:
+        """Family name first and no space between, as Chinese names are written: 张三, where
+        Django would give "三 张" (the audit-log export writes it the same way)."""
+        return f"{self.last_name}{self.first_name}".strip()
+
     @property
     def is_read_only(self) -> bool:
         """Inspection groups read; everyone else with a role may write inside their scope."""

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
+from django.urls import reverse
 
 BASE_DIR = Path(settings.BASE_DIR)
 ROOTS = [BASE_DIR / "templates", BASE_DIR / "static"]
@@ -133,3 +136,13 @@ def test_it_loads_nothing_from_another_host(path: Path) -> None:
     text = path.read_text(encoding="utf-8", errors="replace")
 
     assert outside_loads(text) == []
+
+
+def test_the_pages_name_their_own_icon(client: Client) -> None:
+    """The tab's icon is one of ours: a page that names none makes every browser ask for
+    /favicon.ico, a 404 in the server's log on each visit."""
+    page = client.get(reverse("accounts:login")).content.decode()
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', page)
+
+    assert icon is not None
+    assert finders.find(icon[1]) is not None

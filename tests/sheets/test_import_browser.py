@@ -54,6 +54,8 @@ def test_a_township_official_imports_a_roster_in_the_browser(
         viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True
     )
     page = context.new_page()
+    broken = []  # anything the pages load that is not there (the tab's icon included)
+    page.on("response", lambda r: broken.append(r.url) if r.status >= 400 else None)
     sign_in(page, live_server, township_a1)
 
     # given: the people template, downloaded from the import page
@@ -142,4 +144,5 @@ def test_a_township_official_imports_a_roster_in_the_browser(
     assert "已导入2000行：新增0条，更新2000条。" in page.locator(".alert-success").inner_text()
     assert (Person.objects.count(), Candidacy.objects.count()) == (2000, 2000)
     assert CommitteeMember.objects.count() == 3
+    assert broken == []
     context.close()

@@ -1,0 +1,28 @@
+"""Users' names as Chinese names are written: family name first, no space (张三)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from tests.conftest import signed_in
+from tests.factories import TownshipUserFactory
+
+
+@pytest.mark.parametrize(
+    ("last", "first", "shown"),
+    [("张", "三", "张三"), ("欧阳", "修", "欧阳修"), ("", "王芳", "王芳"), ("", "", "")],
+)
+def test_the_full_name_puts_the_family_name_first(last: str, first: str, shown: str) -> None:
+    assert User(last_name=last, first_name=first).get_full_name() == shown
+
+
+@pytest.mark.django_db
+def test_the_page_header_shows_the_name_in_chinese_order() -> None:
+    official = TownshipUserFactory(username="zhangsan", last_name="张", first_name="三")
+    client: Client = signed_in(official)
+
+    page = client.get(reverse("sheets:job_list")).text
+
+    assert "张三 · " in page
+    assert "三 张" not in page
