@@ -220,7 +220,7 @@ def figures_for(
         row = rows.filter(level=Level.COUNTY, county=county).first()
     else:
         row = rows.filter(level=Level.CITY).first()
-    if row is None or _stale_without_beat(row):
+    if row is None or _too_old_without_beat(row.computed_at):
         return region_figures_refresh(campaign=campaign, county=county, township=township)
     return row
 
@@ -230,22 +230,50 @@ def figures_for(
 EMBEDDED_MAX_AGE = timedelta(minutes=1)
 
 
-def _stale_without_beat(row: RegionFigures) -> bool:
+def _too_old_without_beat(computed_at: datetime) -> bool:
     return bool(settings.CELERY_TASK_ALWAYS_EAGER) and (
-        timezone.now() - row.computed_at > EMBEDDED_MAX_AGE
+        timezone.now() - computed_at > EMBEDDED_MAX_AGE
     )
 
 
 def child_progress(campaign: Campaign, regions: list, level: str) -> dict[int, dict]:
-    """The stored status counts by batch of the given counties or townships, by region id:
-    one query that reads only that key of each row, not its whole figures."""
+    """The status counts by batch of the given counties or townships, by region id: their
+    stored ones (one query that reads only that key of each row, not its whole figures), and
+    for a region never computed, or one gone stale where no beat refreshes it, counted now
+    from the elections, all such regions in one grouped query. A page shows its own region
+    only: the refresh of a visit would otherwise leave the others at zero."""
     field = "township_id" if level == Level.TOWNSHIP else "county_id"
     rows = (
         RegionFigures.objects.for_campaign(campaign)
         .filter(level=level, **{f"{field}__in": [region.pk for region in regions]})
-        .values_list(field, "extras__status_by_batch")
+        .values_list(field, "extras__status_by_batch", "computed_at")
     )
-    return {region: {"status_by_batch": counts or {}} for region, counts in rows}
+    progress = {
+        region: {"status_by_batch": counts or {}}
+        for region, counts, computed_at in rows
+        if not _too_old_without_beat(computed_at)
+    }
+    due = [region.pk for region in regions if region.pk not in progress]
+    if due:
+        progress.update(_status_by_batch_now(campaign, level, due))
+    return progress
+
+
+def _status_by_batch_now(campaign: Campaign, level: str, region_ids: list[int]) -> dict:
+    """As ``extras`` counts ``status_by_batch``, for several regions of one level at once."""
+    path = TOWNSHIP_PATH if level == Level.TOWNSHIP else f"{TOWNSHIP_PATH}__county"
+    progress: dict[int, dict] = {pk: {"status_by_batch": {}} for pk in region_ids}
+    elections = (
+        Election.objects.visible_to(stand_in(Level.CITY))
+        .for_campaign(campaign)
+        .filter(**{f"{path}__in": region_ids})
+        .order_by()
+        .values_list(path, "batch", "status")
+        .annotate(n=Count("pk"))
+    )
+    for region, batch, status, n in elections:
+        progress[region]["status_by_batch"].setdefault(str(batch), {})[str(status)] = n
+    return progress
 
 
 def running_campaigns(today: date | None = None) -> list[Campaign]:

@@ -289,13 +289,8 @@ def panels(row: RegionFigures, batch: str, *, small: bool = False) -> list[Panel
 
 
 def drill_rows(regions: list, stored: dict, batch: str) -> list[ProgressRow]:
-    """One progress row per child region (zeros where not computed yet)."""
-    return [
-        progress_counts(stored[r.pk], batch, region=r)
-        if r.pk in stored
-        else ProgressRow(r, 0, 0, 0, 0, 0)
-        for r in regions
-    ]
+    """One progress row per child region (figures.child_progress has each of them)."""
+    return [progress_counts(stored[r.pk], batch, region=r) for r in regions]
 
 
 def drill_chart(rows: list[ProgressRow], urls: list[str]) -> dict:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from candidates.models import Candidacy, CommitteeMember, Education, Person, Post, Stage
 from dashboards.figures import campaign_figures_refresh, jsonable
+from dashboards.models import RegionFigures
 from dashboards.snapshots import snapshot_take
 from elections.models import ElectionStatus
 from reports.statistics import compute_figures
@@ -134,6 +135,45 @@ def test_it_narrows_the_progress_to_one_batch(data: World, county_a_client: Clie
     assert [(r.total, r.completed, r.postponed) for r, _url in second] == [(0, 0, 0), (1, 0, 1)]
     # drill-down links keep the filter
     assert all("batch=2" in link for _row, link in second)
+
+
+def counts_by_region(client: Client, url: str, **params: str) -> dict[str, tuple]:
+    rows = client.get(url, params).context["drill"]
+    return {str(r.region): (r.total, r.completed, r.postponed) for r, _url in rows}
+
+
+def test_it_counts_the_regions_no_visit_computed_yet(world: World, city_client: Client) -> None:
+    # given: elections held and postponed, and no figures stored for any region (the embedded
+    # default: no beat; a page computes its own region on its first visit)
+    complete(world.election("a1"))
+    postponed = world.election("b2")
+    postponed.status, postponed.batch = ElectionStatus.POSTPONED, 2
+    postponed.postponement_reason = "班子人选未定"
+    postponed.save()
+
+    # when: the city's page is the first visited
+    shown = counts_by_region(city_client, reverse("dashboards:city"))
+
+    # then: each county's progress, not zeros for the counties nobody opened
+    assert shown == {"甲县": (4, 1, 0), "乙县": (4, 0, 1)}
+    assert counts_by_region(city_client, reverse("dashboards:city"), batch="2") == {
+        "甲县": (0, 0, 0),
+        "乙县": (1, 0, 1),
+    }
+    url = reverse("dashboards:county", args=[world.county_b.pk])
+    assert counts_by_region(city_client, url) == {"乙一镇": (2, 0, 0), "乙二镇": (2, 0, 1)}
+
+
+def test_it_counts_the_regions_again_once_their_figures_are_stale_without_a_beat(
+    data: World, city_client: Client
+) -> None:
+    # given: stored figures, then an election held after them, a minute and more ago
+    complete(data.election("b1"))
+    RegionFigures.objects.update(computed_at=timezone.now() - timedelta(minutes=2))
+
+    # when / then: the county's row counts it
+    shown = counts_by_region(city_client, reverse("dashboards:city"))
+    assert shown["乙县"] == (4, 1, 0)
 
 
 def test_it_passes_chart_data_without_inline_script(data: World, city_client: Client) -> None:
