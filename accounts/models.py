@@ -91,6 +91,18 @@ class User(AbstractUser):
         return f"{self.last_name}{self.first_name}".strip()
 
     @property
+    def banner(self) -> str:
+        """Who is signed in, for the page header: name · role · region, leaving out a part
+        the ones before it already say (an account named after its office, 洪寨镇党委组织委员,
+        needs no "· 洪寨镇" after it)."""
+        region = self.township or self.county or self.inspection_group
+        parts: list[str] = []
+        for part in (self.get_full_name() or self.username, self.get_role_display(), region):
+            if part and not any(str(part) in earlier for earlier in parts):
+                parts.append(str(part))
+        return " · ".join(parts)
+
+    @property
     def is_read_only(self) -> bool:
         """Inspection groups read; everyone else with a role may write inside their scope."""
         return self.role == Role.INSPECTOR and not self.is_superuser

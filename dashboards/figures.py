@@ -221,6 +221,11 @@ def figures_for(
     else:
         row = rows.filter(level=Level.CITY).first()
     if row is None or _too_old_without_beat(row.computed_at):
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            # Nor does a beat take the nightly progress snapshots: the days missing up to
+            # yesterday are rebuilt from the elections' dates first, as backfill_progress does.
+            yesterday = timezone.localdate() - timedelta(days=1)
+            snapshots.snapshot_backfill(campaign=campaign, until=yesterday)
         return region_figures_refresh(campaign=campaign, county=county, township=township)
     return row
 

@@ -140,9 +140,11 @@ def snapshot_backfill(*, campaign: Campaign, until: date, replace: bool = False)
         taken = set()
     else:
         taken = set(existing.values_list("day", flat=True).distinct())
+    written = [d for d in days if d not in taken]
+    if not written:
+        return 0, 0
     elections = histories(campaign)
     rows = []
-    written = [d for d in days if d not in taken]
     for day in written:
         rows.extend(_rows(campaign, day, _counts_on(elections, day), True))
     ProgressSnapshot.objects.bulk_create(rows, batch_size=5000)

@@ -26,3 +26,22 @@ def test_the_page_header_shows_the_name_in_chinese_order() -> None:
 
     assert "张三 · " in page
     assert "三 张" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("names", "shown"),
+    [
+        (("张", "三"), "张三 · 乡镇(街道)组织委员 · {township}"),
+        (("", "{township}党委组织委员"), "{township}党委组织委员 · 乡镇(街道)组织委员"),
+        (("", ""), "zhangsan · 乡镇(街道)组织委员 · {township}"),
+    ],
+)
+def test_the_header_says_name_role_and_region_without_repeating_itself(
+    names: tuple[str, str], shown: str
+) -> None:
+    official = TownshipUserFactory(username="zhangsan", last_name="", first_name="")
+    township = official.township.name
+    official.last_name, official.first_name = (n.format(township=township) for n in names)
+
+    assert official.banner == shown.format(township=township)

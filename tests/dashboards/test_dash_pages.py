@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from candidates.models import Candidacy, CommitteeMember, Education, Person, Post, Stage
 from dashboards.figures import campaign_figures_refresh, jsonable
-from dashboards.models import RegionFigures
+from dashboards.models import ProgressSnapshot, RegionFigures
 from dashboards.snapshots import snapshot_take
 from elections.models import ElectionStatus
 from reports.statistics import compute_figures
@@ -174,6 +174,31 @@ def test_it_counts_the_regions_again_once_their_figures_are_stale_without_a_beat
     # when / then: the county's row counts it
     shown = counts_by_region(city_client, reverse("dashboards:city"))
     assert shown["乙县"] == (4, 1, 0)
+
+
+def test_without_a_beat_the_first_visit_rebuilds_the_days_of_progress(
+    world: World, county_a_client: Client
+) -> None:
+    # given: an election of A1 completed ten days ago, and no snapshot taken (no beat)
+    election = world.election("a1")
+    complete(election)
+    election.held_date = timezone.localdate() - timedelta(days=10)
+    election.save()
+    assert not ProgressSnapshot.objects.exists()
+
+    # when
+    response = county_a_client.get(reverse("dashboards:county", args=[world.county_a.pk]))
+
+    # then: every day from the campaign's start to yesterday, and the chart drawn from them
+    days = set(ProgressSnapshot.objects.values_list("day", flat=True))
+    yesterday = timezone.localdate() - timedelta(days=1)
+    assert min(days) == world.campaign.start_date
+    assert max(days) == yesterday
+    assert len(days) == (yesterday - world.campaign.start_date).days + 1
+    chart = next(c for c in response.context["charts"] if c["id"] == "chart-timeline")
+    rates = chart["series"][0]["data"]
+    assert rates[0] == 0 and rates[-1] == 50  # one of A1's two elections held, ten days ago
+    assert "manage.py" not in response.content.decode()
 
 
 def test_it_passes_chart_data_without_inline_script(data: World, city_client: Client) -> None:
