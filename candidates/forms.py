@@ -31,7 +31,7 @@ from candidates.models import (
     VoteRound,
 )
 from candidates.selectors import vote_labels
-from elections.forms import BootstrapMixin, DateInput
+from elections.forms import BootstrapMixin, DateInput, PhoneField
 from elections.models import Campaign, Election
 
 CANDIDACY_FIELDS = (
@@ -121,7 +121,7 @@ class CandidacyCreateForm(ServiceForm, forms.Form):
     birth_date = model_field(Person, "birth_date", required=False, widget=DateInput())
     ethnicity = model_field(Person, "ethnicity")
     party_joined = model_field(Person, "party_joined", widget=DateInput())
-    phone = model_field(Person, "phone")
+    phone = PhoneField(label=Person._meta.get_field("phone").verbose_name)
     education = model_field(Candidacy, "education")
     source = model_field(Candidacy, "source")
     post_sought = model_field(Candidacy, "post_sought")

@@ -96,24 +96,6 @@ def _ethnicity(value: object) -> str:
     return word
 
 
-def _phone(value: object) -> str:
-    # Most cells: a mobile number typed as it should be, which needs no cleaning.
-    if (
-        type(value) is str
-        and len(value) == 11
-        and value[0] == "1"
-        and value.isdigit()
-        and value.isascii()
-    ):
-        return value
-    phone = parsing.compact(value).replace("-", "")
-    if phone and not (phone.isascii() and phone.isdigit() and 7 <= len(phone) <= 12):
-        raise parsing.CellError(_("“%(value)s” is not a phone number.") % {"value": phone})
-    if len(phone) == 11 and not phone.startswith("1"):
-        raise parsing.CellError(_("A mobile number starts with 1."))
-    return phone
-
-
 def _name(value: object) -> str:
     name = parsing.text(value)
     if len(name) > 50:
@@ -163,7 +145,7 @@ PEOPLE_COLUMNS = (
            choices=tuple(STAGES), width=11, repeats=True),
     Column("选举结果", "result", _choice(RESULTS, "选举结果"), example="当选",
            choices=tuple(RESULTS), width=9, repeats=True),
-    Column("联系电话", "phone", _phone, example="13800138000", as_text=True, width=14),
+    Column("联系电话", "phone", parsing.phone, example="13800138000", as_text=True, width=14),
 )  # fmt: skip
 
 

@@ -1,8 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from elections.models import SEAT_LIMITS, Branch, BranchKind, Election, Village
 from elections.services import MSG_LOCKED
+from sheets.parsing import CellError, phone
 
 
 class BootstrapMixin:
@@ -29,6 +31,24 @@ class BootstrapMixin:
                 attrs["class"] += " is-invalid"
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = f"id_{name}_error"
+
+
+class PhoneField(forms.CharField):
+    """A phone number, typed as people type it (spaces, dashes, full-width digits) and kept
+    as digits; the same check as the Excel imports' 联系电话 column."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "tel")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def clean(self, value: object) -> str:
+        try:
+            return phone(super().clean(value))
+        except CellError as problem:
+            raise ValidationError(str(problem), code="phone") from None
 
 
 class DateInput(forms.DateInput):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from candidates.forms import ServiceForm
-from elections.forms import DateInput
+from elections.forms import DateInput, PhoneField
 from elections.models import County, Township, Village
 from petitions import selectors, services
 from petitions.deadlines import MAX_EXTENSION_DAYS
@@ -62,7 +62,7 @@ class PetitionForm(ServiceForm, forms.Form):
         widget=forms.RadioSelect,
     )
     petitioner_name = forms.CharField(label=_("Petitioner"), max_length=50, required=False)
-    petitioner_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    petitioner_phone = PhoneField(label=_("Phone"))
     people_count = forms.IntegerField(label=_("Number of people"), min_value=1, initial=1)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     about_township = forms.ModelChoiceField(

@@ -164,7 +164,7 @@ PETITION_COLUMNS = (
            example="实名", choices=tuple(REAL_NAME), width=9, repeats=True),
     Column("信访人", "petitioner", _limited(50), example="李四", width=10,
            help=gettext_lazy("Required for a real-name petition; empty when anonymous.")),
-    Column("联系电话", "phone", parsing.compact, example="13800138000", as_text=True, width=14),
+    Column("联系电话", "phone", parsing.phone, example="13800138000", as_text=True, width=14),
     Column("人数", "people", _people, example="1", width=6,
            help=gettext_lazy("Empty counts as 1.")),
     Column("问题类别", "category", _choice(CATEGORIES, "问题类别", CATEGORY_SYNONYMS),

@@ -182,3 +182,23 @@ def id_number_cell(value: object) -> str:
             )
         )
     return compact(value).upper()
+
+
+def phone(value: object) -> str:
+    """A phone number as stored: digits only, without the spaces, dashes and full-width
+    digits people type ("" when empty): 7 to 12 digits (a landline with its area code, or a
+    mobile), and 11 digits are a mobile number, which starts with 1."""
+    if (  # most cells: a mobile number typed as it should be, which needs no cleaning
+        type(value) is str
+        and len(value) == 11
+        and value[0] == "1"
+        and value.isdigit()
+        and value.isascii()
+    ):
+        return value
+    number = compact(value).replace("-", "")
+    if number and not (number.isascii() and number.isdigit() and 7 <= len(number) <= 12):
+        raise CellError(_("“%(value)s” is not a phone number.") % {"value": number})
+    if len(number) == 11 and not number.startswith("1"):
+        raise CellError(_("A mobile number starts with 1."))
+    return number

@@ -890,3 +890,38 @@ def test_the_admin_keeps_a_locked_result_read_only(objects: dict) -> None:
     candidacy.election.refresh_from_db()
     assert not candidacy_admin.has_change_permission(request, candidacy)
     assert not candidacy_admin.has_delete_permission(request, candidacy)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "message"),
+    [
+        ("0523-8123 4567", "052381234567", None),
+        ("１３８ ００１３ ８０００", "13800138000", None),
+        ("12345", None, "“12345”不是有效的电话号码。"),
+        ("23800138000", None, "手机号码应以1开头。"),
+    ],
+)
+def test_it_checks_the_phone_as_the_import_does(
+    election: Election, township_a1_client: Client, typed: str, stored: str | None, message: str
+) -> None:
+    response = township_a1_client.post(
+        url("candidacy_create", election.pk),
+        {
+            "id_number": id_number(8),
+            "name": "王芳",
+            "ethnicity": "汉族",
+            "education": "bachelor",
+            "source": "other",
+            "post_sought": "member",
+            "phone": typed,
+        },
+    )
+
+    if stored is None:
+        assert response.status_code == 200
+        assert message in page(response)
+        assert 'id="id_phone_error"' in page(response)
+        assert not Candidacy.objects.exists()
+    else:
+        assert response.status_code == 302, page(response)
+        assert Candidacy.objects.get().person.phone == stored

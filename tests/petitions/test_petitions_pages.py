@@ -175,6 +175,20 @@ def test_the_form_comes_back_with_chinese_errors(world: World, county_a_client: 
     assert 'aria-invalid="true"' in page(response)
 
 
+def test_the_phone_is_checked_as_the_import_checks_it(world: World, county_a_client: Client):
+    refused = county_a_client.post(
+        url("petition_create"), form_data(county=world.county_a.pk, petitioner_phone="1234")
+    )
+    kept = county_a_client.post(
+        url("petition_create"),
+        form_data(county=world.county_a.pk, petitioner_phone="0523-8123 4567"),
+    )
+
+    assert refused.context["form"].errors["petitioner_phone"] == ["“1234”不是有效的电话号码。"]
+    assert kept.status_code == 302
+    assert Petition.objects.get().petitioner_phone == "052381234567"
+
+
 def test_the_services_errors_land_on_the_form(world: World, county_a_client: Client) -> None:
     data = form_data(county=world.county_a.pk, real_name="0")
 
