@@ -3,13 +3,15 @@ django-auditlog (mask_fields), as on the audit log page."""
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sheets.exports import Export
 
@@ -53,10 +55,14 @@ def _rows(entries: QuerySet[LogEntry]) -> Iterator[Sequence[object]]:
             ACTIONS.get(action, str(action)),
             kinds[kind],
             record,
-            describe_changes(changes or _json(text)),
+            describe_changes(_model_of(kind), changes or _json(text)),
             describe_extra(extra),
             address or "",
         )
+
+
+def _model_of(kind: int) -> type | None:
+    return ContentType.objects.get_for_id(kind).model_class()
 
 
 def _local(moment: datetime) -> datetime:
@@ -72,17 +78,87 @@ def _json(text: str) -> object:
         return None
 
 
-def describe_changes(changes: object) -> str:
-    """``field: old → new`` per field; other shapes (m2m changes) as JSON."""
+def readable_changes(model: type | None, changes: object) -> list[tuple[str, str, str]]:
+    """(field, before, after) of each change, as officials read them: the field's Chinese
+    name, a closed list's label rather than its code, a time without its microseconds, and
+    "—" for nothing. m2m changes and other shapes are given as JSON."""
     if not isinstance(changes, dict):
-        return ""
-    parts = []
-    for field, change in changes.items():
+        return []
+    fields = _fields(model)
+    rows = []
+    for name, change in changes.items():
+        field = fields.get(name)
+        if field is None and model is not None and _is_reverse(model, name):
+            continue  # "sheets.ImportJob.None": a creation's other side of a relation
+        label = str(field.verbose_name) if field is not None else name
         if isinstance(change, list) and len(change) == 2:
-            parts.append(f"{field}: {change[0]} → {change[1]}")
+            before, after = _shown(field, change[0]), _shown(field, change[1])
+            if before != after:  # a creation lists every field, the empty ones too
+                rows.append((label, before, after))
+        elif isinstance(change, dict) and change.get("type") == "m2m":
+            operation = M2M_OPERATIONS.get(change.get("operation"), change.get("operation"))
+            names = "、".join(map(str, change.get("objects", [])))
+            rows.append((label, "", f"{operation}：{names}"))
         else:
-            parts.append(f"{field}: {json.dumps(change, ensure_ascii=False)}")
-    return "; ".join(parts)
+            rows.append((label, "", json.dumps(change, ensure_ascii=False)))
+    return rows
+
+
+def describe_changes(model: type | None, changes: object) -> str:
+    """The changes on one line, for the workbook."""
+    changes = readable_changes(model, changes)
+    return "；".join(f"{label}：{old} → {new}" for label, old, new in changes)
+
+
+def _fields(model: type | None) -> dict[str, object]:
+    if model is None:  # a model since removed
+        return {}
+    return {
+        name: field
+        for field in model._meta.get_fields()
+        if hasattr(field, "verbose_name")
+        for name in {field.name, getattr(field, "attname", field.name)}
+    }
+
+
+def _is_reverse(model: type, name: str) -> bool:
+    try:
+        return model._meta.get_field(name).auto_created
+    except FieldDoesNotExist:
+        return False
+
+
+# Nothing, as django-auditlog records it: None, or its mask of "None" (a masked field).
+NOTHING = (None, "", "None", "**ne")
+
+
+# What a reveal of masked personal data records (candidates.services), and m2m changes.
+REVEAL_WORDS = {"masked": gettext_lazy("masked"), "revealed": gettext_lazy("shown in full")}
+M2M_OPERATIONS = {
+    "add": gettext_lazy("added"),
+    "delete": gettext_lazy("removed"),
+    "clear": gettext_lazy("cleared"),
+}
+
+
+def _shown(field: object, value: object) -> str:
+    if value in NOTHING:
+        return "—"
+    if value in REVEAL_WORDS:
+        return str(REVEAL_WORDS[value])
+    choices = dict(getattr(field, "choices", None) or ())
+    if choices:
+        return str(choices.get(value, value))
+    if getattr(field, "get_internal_type", lambda: "")() == "DateTimeField":
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        if timezone.is_naive(moment):  # django-auditlog writes UTC without its offset
+            moment = moment.replace(tzinfo=UTC)
+        moment = timezone.localtime(moment)
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
 
 
 def describe_extra(extra: object) -> str:

@@ -29,7 +29,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit_log.html", {"page": page})
+    rows = [
+        (
+            entry,
+            exports.ACTIONS.get(entry.action, entry.get_action_display()),
+            exports.readable_changes(entry.content_type.model_class(), entry.changes_dict),
+        )
+        for entry in page
+    ]
+    return render(request, "accounts/audit_log.html", {"page": page, "rows": rows})
 
 
 @role_required

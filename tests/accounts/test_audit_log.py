@@ -103,6 +103,29 @@ def test_it_lists_the_change_for_the_city(edited: Election, city_client: Client)
     assert "村党组织书记人选待定" in html
 
 
+def test_it_shows_each_change_as_officials_read_it(edited: Election, city_client: Client) -> None:
+    html = city_client.get(AUDIT_LOG).content.decode()
+
+    # the action, the fields' Chinese names and a closed list's label, not their codes
+    assert "修改" in html
+    assert "<strong>状态</strong>：未启动 → 延期" in html
+    assert "<strong>延期原因</strong>：— → 村党组织书记人选待定" in html
+    for code in ("postponement_reason", "postponed", ">update<", "None"):
+        assert code not in html
+
+
+def test_the_export_says_the_same(edited: Election, city_client: Client) -> None:
+    from tests.sheets.test_exports import sheet_of
+
+    sheet = sheet_of(city_client.get(reverse("accounts:audit_log_export")))
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    change = next(row for row in rows if row[4] == "换届选举" and row[3] == "修改")
+
+    assert "状态：未启动 → 延期；" in change[6]
+    assert "延期原因：— → 村党组织书记人选待定" in change[6]
+    assert "postponement_reason" not in change[6]
+
+
 def test_it_lists_the_newest_change_first(edited: Election, city_client: Client) -> None:
     response = city_client.get(AUDIT_LOG)
 
@@ -143,3 +166,20 @@ def test_the_city_administrators_group_may_manage_campaigns_in_the_admin(
     # then: the city staff reach the admin's campaigns and holidays, not only its index
     assert city_client.get(reverse("admin:elections_campaign_changelist")).status_code == 200
     assert city_client.get(reverse("admin:petitions_holiday_changelist")).status_code == 200
+
+
+def test_it_reads_times_reveals_and_group_changes_as_officials_would() -> None:
+    from accounts.exports import readable_changes
+    from candidates.models import Person
+    from dashboards.models import RegionFigures
+
+    # django-auditlog writes a time in UTC without its offset; the page shows Beijing time
+    assert readable_changes(
+        RegionFigures, {"computed_at": ["None", "2026-11-28 00:49:53.123456"]}
+    ) == [("计算时间", "—", "2026-11-28 08:49:53")]
+    assert readable_changes(Person, {"phone": ["masked", "revealed"]}) == [
+        ("联系电话", "已隐藏", "已显示完整信息")
+    ]
+    assert readable_changes(
+        User, {"groups": {"type": "m2m", "operation": "add", "objects": ["市委组织部管理员"]}}
+    ) == [("组", "", "添加：市委组织部管理员")]
