@@ -19,6 +19,7 @@ class BootstrapMixin:
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select form-select-sm"
+                _blank_as_words(field)
             else:
                 css = "form-control form-control-sm"
             widget.attrs["class"] = css
@@ -31,6 +32,20 @@ class BootstrapMixin:
                 attrs["class"] += " is-invalid"
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = f"id_{name}_error"
+
+
+DASHES = "---------"  # Django's label for "nothing chosen"
+
+
+def _blank_as_words(field: forms.Field) -> None:
+    """A select's empty choice says 请选择 rather than Django's dashes."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASHES:
+            field.empty_label = _("Choose…")
+    elif isinstance(field, forms.ChoiceField) and (DASHES in dict(field.choices).values()):
+        field.choices = [
+            (value, _("Choose…") if label == DASHES else label) for value, label in field.choices
+        ]
 
 
 class PhoneField(forms.CharField):
