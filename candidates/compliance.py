@@ -240,3 +240,17 @@ def election_compliance(election: Election) -> list[rules.RuleResult]:
     audit_message = MSG_AUDIT_DONE if audit_done else MSG_AUDIT_NOT_DONE % {"state": state}
     results.append(rules.RuleResult("audit_done", audit_done, str(audit_message)))
     return results
+
+
+def not_reached(result: rules.RuleResult, voted: set[str]) -> bool:
+    """Whether a rule not met only speaks of a step still ahead of an election in progress
+    (``voted``: the kinds of round entered so far): no secretary before the secretary's vote,
+    an audit not done before any vote. The panel shows these as to do, not as breaches;
+    certification, which comes after both votes, counts every rule not met."""
+    if result.ok:
+        return False
+    if result.code == "secretary":
+        return RoundKind.SECRETARY not in voted
+    if result.code == "audit_done":
+        return not voted
+    return False

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
 from accounts.models import Role, User
-from candidates.compliance import election_compliance, round_outcome
+from candidates.compliance import election_compliance, not_reached, round_outcome
 from candidates.identity import gender_from_id, id_problems, normalize_id_number
 from candidates.models import (
     BallotLine,
@@ -171,8 +171,8 @@ def election_page(election: Election, *, user: User, today: date) -> dict:
         "rounds": rounds,
         # What certification needs (the service says why otherwise): both kinds accepted.
         "ready_to_certify": {RoundKind.COMMITTEE, RoundKind.SECRETARY} <= accepted,
-        "compliance": compliance,
-        "failed_rules": [result for result in compliance if not result.ok],
+        "compliance": [(result, not_reached(result, accepted)) for result in compliance],
+        "failed_rules": [r for r in compliance if not r.ok and not not_reached(r, accepted)],
         "members": list(election.members.select_related("candidacy__person")),
         "certifications": list(election.certifications.select_related("by")),
         "can_write": not user.is_read_only,

@@ -273,3 +273,35 @@ def test_it_flags_the_candidate_in_the_eligibility_review(
     assert "白条入账" in township_a1_client.get(flagged).text
     assert "尚未整改" in township_a1_client.get(flagged).text
     assert "尚未整改" not in township_a1_client.get(clean).text
+
+
+def test_the_panel_shows_the_steps_ahead_of_an_election_as_to_do_not_as_breaches(
+    world: World, township_a1: User, township_a1_client: Client
+) -> None:
+    # given: an election not voted yet, its audit still in progress
+    election = world.election("a1")
+    audit_of(election)
+
+    # when
+    response = township_a1_client.get(reverse("candidates:election_detail", args=[election.pk]))
+
+    # then: neither the secretary nor the audit counts as a rule not met, both are to do
+    context = response.context
+    assert [r.code for r in context["failed_rules"]] == []
+    ahead = {result.code for result, to_do in context["compliance"] if to_do}
+    assert ahead == {"secretary", "audit_done"}
+    assert "（尚待进行）" in response.content.decode()
+
+
+def test_once_voted_the_same_rules_are_breaches(
+    voted: Election, township_a1_client: Client
+) -> None:
+    # given: both votes entered, the audit still in progress
+    audit_of(voted)
+
+    # when
+    response = township_a1_client.get(reverse("candidates:election_detail", args=[voted.pk]))
+
+    # then: the audit not done before the vote is a rule not met
+    assert [r.code for r in response.context["failed_rules"]] == ["audit_done"]
+    assert not any(to_do for _result, to_do in response.context["compliance"])
