@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.selectors import audit_status_for
 from candidates import rules
-from candidates.models import RoundKind, RoundStatus, VoterExclusion, VoteRound
+from candidates.models import Post, RoundKind, RoundStatus, VoterExclusion, VoteRound
 from elections.models import Election, Mode
 
 MSG_TIE = _(
@@ -28,6 +28,7 @@ MSG_EXCLUSION_UNAPPROVED = _(
 MSG_EXCLUSIONS_OK = _("Every member left out of the expected count was approved.")
 MSG_SECRETARY_MISSING = _("No secretary has been elected yet.")
 MSG_SECRETARY_OK = _("The secretary is elected.")
+MSG_SECRETARY_RECORDED = _("The secretary is recorded in the committee (no vote entered here).")
 MSG_ROUND_VOID = _("Round %(number)d is void (more ballots returned than issued); hold it again.")
 MSG_ROUND_PENDING = _("Round %(number)d awaits the second entry of its tally.")
 MSG_AUDIT_DONE = _("The village's pre-election economic audit is done.")
@@ -226,13 +227,13 @@ def election_compliance(election: Election) -> list[rules.RuleResult]:
         kind=RoundKind.SECRETARY, status=RoundStatus.ENTERED
     ).prefetch_related("lines")
     secretary_elected = any(round_outcome(r).elected for r in secretary_rounds)
-    results.append(
-        rules.RuleResult(
-            "secretary",
-            secretary_elected,
-            str(MSG_SECRETARY_OK if secretary_elected else MSG_SECRETARY_MISSING),
-        )
-    )
+    message = MSG_SECRETARY_OK if secretary_elected else MSG_SECRETARY_MISSING
+    if not secretary_elected and not secretary_rounds:
+        # A committee loaded from a roster (选举结果 当选, issue 4) has no rounds entered here:
+        # its secretary is recorded in the committee itself.
+        secretary_elected = election.members.filter(post=Post.SECRETARY).exists()
+        message = MSG_SECRETARY_RECORDED if secretary_elected else message
+    results.append(rules.RuleResult("secretary", secretary_elected, str(message)))
     # 先审计后选举: the village's audit in this campaign is done before the result is certified.
     audit = audit_status_for(election)
     audit_done = audit == "done"

@@ -305,3 +305,20 @@ def test_once_voted_the_same_rules_are_breaches(
     # then: the audit not done before the vote is a rule not met
     assert [r.code for r in response.context["failed_rules"]] == ["audit_done"]
     assert not any(to_do for _result, to_do in response.context["compliance"])
+
+
+def test_a_committee_loaded_from_a_roster_has_its_secretary(world: World) -> None:
+    # given: an election whose committee came from an imported roster: seats, no rounds
+    from candidates.models import CommitteeMember, Post
+
+    election = world.election("a1")
+    secretary = stand(world, election, 1)
+    CommitteeMember.objects.create(election=election, candidacy=secretary, post=Post.SECRETARY)
+
+    # when
+    results = {r.code: r for r in election_compliance(election)}
+
+    # then
+    assert results["secretary"].ok
+    assert "班子" in results["secretary"].message
+    assert not {r.code: r for r in election_compliance(world.election("a1", 1))}["secretary"].ok
