@@ -8,21 +8,26 @@ province code, 11, keeps python-stdnum's province check happy) and valid check d
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from stdnum.cn import ric
 
+from accounts.models import Role
 from candidates.models import (
     Candidacy,
+    Certification,
     CommitteeMember,
     DisqualifyingSituation,
     Education,
+    ElectionStep,
     Gender,
     Person,
     Post,
     Source,
     Stage,
+    StepDefinition,
 )
 from candidates.services import campaign_ensure_review_lists
 from elections.models import Branch, Election, ElectionStatus
@@ -384,3 +389,86 @@ def _seat(
 
 def _choose(rng: random.Random, weights: dict) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0].value
+
+
+# Each current election's procedure, dated around its vote (days from it), as townships
+# plan it: the steps before the vote over six weeks, the notice of the results and the
+# handover after it.
+STEP_DAYS = {
+    "plan": -45,
+    "announce": -40,
+    "recommend": -33,
+    "review": -26,
+    "township_vote": -20,
+    "prospective_notice": -15,
+    "official": -7,
+    "election_meeting": 0,
+    "first_session": 0,
+    "results_notice": 2,
+    "handover": 7,
+}
+STEP_DONE_SHARE = 0.9  # of the steps of an election under way whose day has passed
+CERTIFIED_AFTER = timedelta(days=3)  # from the vote to the county's certification
+
+
+def build_procedures(city: "DemoCity") -> None:
+    """Every current election's procedure steps, dated as its status has them, and the
+    county's certification of each completed one, which locks its result: a completed demo
+    election went the way a real one goes (steps done, result certified), not only its
+    status. Elections with no account of their county are certified by the administrator."""
+    rng = city.rng("procedures")
+    today = timezone.localdate()
+    definitions: dict[str, list[StepDefinition]] = {}
+    for definition in StepDefinition.objects.order_by("method", "order"):
+        definitions.setdefault(definition.method, []).append(definition)
+    current = [e for e in city.elections if e.campaign_id == city.current.pk]
+    steps = []
+    for election in current:
+        vote = election.held_date or election.planned_date
+        for definition in definitions.get(election.method, []):
+            planned = vote + timedelta(days=STEP_DAYS.get(definition.code, 0)) if vote else None
+            done = (
+                planned
+                if planned and _done(election.status, definition.code, planned, today, rng)
+                else None
+            )
+            steps.append(
+                ElectionStep(
+                    election=election, definition=definition, planned_on=planned, done_on=done
+                )
+            )
+    ElectionStep.objects.bulk_create(steps, batch_size=_batch())
+    county_users = {u.county_id: u for u in city.users if u.role == Role.COUNTY}
+    administrator = next(u for u in city.users if u.is_superuser)
+    townships = {t.pk: t.county_id for t in city.townships}
+    completed = [e for e in current if e.status == ElectionStatus.COMPLETED and e.held_date]
+    Certification.objects.bulk_create(
+        [
+            Certification(
+                election=election,
+                action=Certification.Action.CERTIFY,
+                by=county_users.get(townships[election.branch.village.township_id], administrator),
+                at=timezone.make_aware(
+                    datetime.combine(min(election.held_date + CERTIFIED_AFTER, today), time(10))
+                ),
+            )
+            for election in completed
+        ],
+        batch_size=_batch(),
+    )
+    Election.objects.filter(pk__in=[e.pk for e in completed]).update(locked=True)
+
+
+def _done(status: str, code: str, day: date, today: date, rng: random.Random) -> bool:
+    """Whether a step planned for ``day`` is done: every step of a completed election that
+    is not still ahead; most past steps of one under way before its vote, never the vote."""
+    if day > today:
+        return False
+    if status == ElectionStatus.COMPLETED:
+        return True
+    return (
+        status == ElectionStatus.IN_PROGRESS
+        and STEP_DAYS.get(code, 0) < 0
+        and day < today
+        and rng.random() < STEP_DONE_SHARE
+    )

@@ -26,13 +26,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InspectionGroup, Role, User
 from audits.demo import build_audits
 from audits.models import Audit, AuditFinding
-from candidates.demo import build_committees
+from candidates.demo import build_committees, build_procedures
 from candidates.models import Candidacy, Certification, CommitteeMember, Person, VoteRound
 from dashboards.models import ProgressReport
 from elections.models import (
@@ -574,6 +574,7 @@ STEPS: list[Callable[[DemoCity], None]] = [
     build_elections,
     build_committees,
     build_users,
+    build_procedures,
     build_audits,
     build_petitions,
     build_oversight,
@@ -671,22 +672,27 @@ def demo_reset() -> int:
     unlock without one) that the wipe then deletes with the rest. Not audited.
     """
     with disable_auditlog():
-        locked = Election.objects.filter(locked=True)
-        Certification.objects.bulk_create(
-            Certification(
-                election_id=election.pk,
-                action=Certification.Action.UNLOCK,
-                reason="演示数据重置",
-                by_id=election.certifications.latest("at").by_id,
-            )
-            for election in locked
-        )
-        locked.update(locked=False)
+        results_unlock_all(reason="演示数据重置")
         Campaign.objects.update(previous=None)
         deleted = sum(queryset.delete()[0] for queryset in _reset_querysets())
         types = ContentType.objects.get_for_models(*RESET_HISTORY).values()
         LogEntry.objects.filter(content_type__in=list(types)).delete()
     return deleted
+
+
+def results_unlock_all(*, reason: str) -> int:
+    """Unlocks every certified result, each with an unlock record in the name of whoever
+    certified it last (the database refuses an unlock without one); returns how many. For
+    wiping or benchmarking the demo city, whose completed elections come certified."""
+    last_by = Certification.objects.filter(election=OuterRef("pk")).order_by("-at").values("by")
+    locked = Election.objects.filter(locked=True)
+    records = [
+        Certification(election_id=pk, action=Certification.Action.UNLOCK, reason=reason, by_id=by)
+        for pk, by in locked.annotate(last_by=Subquery(last_by[:1])).values_list("pk", "last_by")
+    ]
+    Certification.objects.bulk_create(records, batch_size=BATCH_SIZE)
+    locked.update(locked=False)
+    return len(records)
 
 
 def _reset_querysets() -> list[QuerySet]:

@@ -233,6 +233,41 @@ def test_every_completed_election_has_a_committee_with_one_secretary(db: None) -
         assert person.township == member.election.branch.village.township
 
 
+def test_a_completed_election_went_the_way_a_real_one_goes(db: None) -> None:
+    """Its steps done, in order, the vote on the day it was held; its result certified by its
+    county (or the administrator where the demo has no account of that county) and locked.
+    An election under way has done no step from its vote on."""
+    seed(villages=SMALL)
+    current = Campaign.objects.current()
+    county, administrator = User.objects.get(username="county"), User.objects.get(username="admin")
+
+    elections = Election.objects.filter(campaign=current).select_related(
+        "branch__village__township"
+    )
+    for election in elections:
+        steps = list(election.steps.select_related("definition").order_by("definition__order"))
+        assert steps, election
+        if election.status == ElectionStatus.COMPLETED:
+            assert election.locked
+            certification = election.certifications.get()
+            assert certification.action == Certification.Action.CERTIFY
+            ours = election.branch.village.township.county_id == county.county_id
+            assert certification.by == (county if ours else administrator)
+            done = [s.done_on for s in steps if s.done_on]
+            assert done == sorted(done)
+            vote = next(s for s in steps if s.definition.code == "election_meeting")
+            assert vote.done_on == election.held_date
+        else:
+            assert not election.locked
+            assert not election.certifications.exists()
+            assert all(
+                s.done_on is None
+                for s in steps
+                if s.definition.code in ("election_meeting", "results_notice", "handover")
+            )
+    assert elections.filter(status=ElectionStatus.COMPLETED, locked=True).exists()
+
+
 def test_the_committees_have_the_shape_of_the_seed_city(db: None) -> None:
     seed(villages=SMALL * 2 + 60)
 
@@ -307,9 +342,10 @@ def test_reset_replaces_the_city_and_its_users(db: None) -> None:
 
 
 def test_reset_clears_candidates_and_certified_results(db: None) -> None:
-    # given an election with a candidate, a seat and a certified, locked result
+    # given an election with a candidate, a seat and a certified, locked result (besides the
+    # demo's own certified ones)
     seed(villages=SMALL)
-    election = Election.objects.filter(status=ElectionStatus.COMPLETED).first()
+    election = Election.objects.filter(locked=False).first()
     person = Person.objects.create(
         name="张三",
         gender=Gender.MALE,
@@ -334,7 +370,11 @@ def test_reset_clears_candidates_and_certified_results(db: None) -> None:
     assert not Candidacy.objects.filter(pk=candidacy.pk).exists()
     assert Candidacy.objects.filter(stage=Stage.ELECTED).count() == CommitteeMember.objects.count()
     assert Election.objects.count() == 2 * SMALL
-    assert not Election.objects.filter(locked=True).exists()
+    # ...and the results locked now are the new demo's, each with its one certification
+    locked = Election.objects.filter(locked=True)
+    assert set(Certification.objects.values_list("election", "action")) == {
+        (pk, Certification.Action.CERTIFY) for pk in locked.values_list("pk", flat=True)
+    }
 
 
 def test_demo_users_can_sign_in(db: None) -> None:
