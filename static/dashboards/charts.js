@@ -26,19 +26,23 @@
     var option = base(spec);
     var horizontal = spec.categories.length > 5;
     var categories = { type: "category", data: spec.categories, inverse: horizontal, axisLabel: { interval: 0, width: 150, overflow: "truncate" } };
-    var values = { type: "value", minInterval: 1 };
+    // Each bar carries its value: the value axis needs few ticks, and none drawn over another.
+    var values = { type: "value", minInterval: 1, splitNumber: 3, axisLabel: { hideOverlap: true } };
     option.xAxis = horizontal ? values : categories;
     option.yAxis = horizontal ? categories : values;
-    option.grid.top = 8;
+    // Room for the labels past the bars' ends, which containLabel does not count.
+    option.grid.top = horizontal ? 8 : 24;
+    option.grid.right = horizontal ? 56 : 16;
     option.series = [{ type: "bar", name: spec.series[0].name, data: spec.series[0].data, label: { show: true, position: horizontal ? "right" : "top" } }];
     return option;
   }
 
   function pie(spec) {
     var option = base(spec);
-    option.legend = { type: "scroll", top: 0 };
+    // Every slice's name in view: a legend that wraps below the ring, not a paged one.
+    option.legend = { type: "plain", bottom: 0 };
     option.series = [{
-      type: "pie", radius: ["35%", "65%"], top: 24,
+      type: "pie", radius: ["30%", "55%"], center: ["50%", "42%"],
       data: spec.categories.map(function (name, i) { return { name: name, value: spec.series[0].data[i] }; }),
       label: { formatter: "{c}" }
     }];
