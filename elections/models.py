@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -295,6 +296,15 @@ class ElectionStatus(models.TextChoices):
     POSTPONED = "postponed", _("Postponed")
 
 
+OVERDUE_STATUSES = (ElectionStatus.NOT_STARTED, ElectionStatus.IN_PROGRESS)
+OVERDUE = "overdue"  # the village list's filter: not a status, but a state of one
+
+
+def overdue_q() -> Q:
+    """Elections past their planned date and not held yet (Election.is_overdue)."""
+    return Q(status__in=OVERDUE_STATUSES, planned_date__lt=timezone.localdate())
+
+
 class ElectionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ElectionQuerySet":
         return self.filter(region_q(user, "branch__village__township"))
@@ -381,6 +391,16 @@ class Election(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.campaign}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Its planned date has passed and it is not held yet (postponed ones have their
+        reason instead)."""
+        return (
+            self.status in OVERDUE_STATUSES
+            and self.planned_date is not None
+            and self.planned_date < timezone.localdate()
+        )
 
     def clean(self) -> None:
         errors = {}

@@ -11,6 +11,7 @@ from accounts.permissions import get_for_user, require_write, role_required
 from elections import exports, services
 from elections.forms import ElectionForm, VillageCreateForm, VillageForm
 from elections.models import (
+    OVERDUE,
     Campaign,
     County,
     Election,
@@ -18,6 +19,7 @@ from elections.models import (
     Township,
     Village,
     VillageKind,
+    overdue_q,
 )
 from elections.progress import progress_by
 from sheets.exports import xlsx_response
@@ -82,6 +84,8 @@ def _election_filters(request: HttpRequest) -> tuple[Q, dict]:
         query &= Q(branch__village__township_id=params["township"])
     if params["status"] in ElectionStatus.values:
         query &= Q(status=params["status"])
+    elif params["status"] == OVERDUE:
+        query &= overdue_q()
     if params["kind"] in VillageKind.values:
         query &= Q(branch__village__kind=params["kind"])
     if params["q"]:
@@ -115,7 +119,7 @@ def village_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "params": params,
         "townships": townships,
-        "statuses": ElectionStatus.choices,
+        "statuses": [*ElectionStatus.choices, (OVERDUE, _("Overdue"))],
         "kinds": VillageKind.choices,
         "can_add_village": not request.user.is_read_only and townships.exists(),
         "can_reveal": not request.user.is_read_only,

@@ -1,10 +1,12 @@
 """The pages of the elections app: village list, election editing, village creation, progress."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from elections.models import Branch, Election, ElectionStatus, Village
@@ -49,6 +51,36 @@ def test_it_filters_the_village_list_by_status(world: World, county_a_client: Cl
     response = county_a_client.get(reverse("elections:village_list"), {"status": "in_progress"})
 
     assert [e.pk for e in response.context["page"]] == [world.election("a2").pk]
+
+
+def test_it_flags_and_filters_the_elections_past_their_planned_date(
+    world: World, county_a_client: Client
+) -> None:
+    # given: A1's first election was planned for yesterday and has not been held; A1's
+    # second was held; A2's is planned for tomorrow; a postponed one has its reason instead
+    yesterday = timezone.localdate() - timedelta(days=1)
+    tomorrow = yesterday + timedelta(days=2)
+    late, held = world.election("a1", 0), world.election("a1", 1)
+    Election.objects.filter(pk=late.pk).update(status="in_progress", planned_date=yesterday)
+    Election.objects.filter(pk=held.pk).update(
+        status="completed", planned_date=yesterday, held_date=yesterday
+    )
+    Election.objects.filter(pk=world.election("a2").pk).update(planned_date=tomorrow)
+    Election.objects.filter(pk=world.election("a2", 1).pk).update(
+        status="postponed", postponement_reason="村两委人选待定", planned_date=yesterday
+    )
+
+    # when
+    listed = county_a_client.get(reverse("elections:village_list"))
+    overdue = county_a_client.get(reverse("elections:village_list"), {"status": "overdue"})
+    detail = county_a_client.get(reverse("candidates:election_detail", args=[late.pk]))
+
+    # then
+    assert [e.pk for e in overdue.context["page"]] == [late.pk]
+    assert [e.pk for e in listed.context["page"] if e.is_overdue] == [late.pk]
+    assert listed.content.decode().count(">逾期</span>") == 1
+    assert '<option value="overdue">逾期</option>' in listed.content.decode()
+    assert f"逾期：计划于{yesterday:%Y-%m-%d}" in detail.content.decode()
 
 
 def test_it_lists_the_elections_of_the_chosen_campaign(
