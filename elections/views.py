@@ -162,7 +162,9 @@ def village_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def village_create(request: HttpRequest) -> HttpResponse:
     require_write(request.user)
     townships = Township.objects.visible_to(request.user)
-    township = get_for_user(townships, request.user, request.GET.get("township"), write=True)
+    # A township official adds villages to their own township: the address needs no more.
+    chosen = request.GET.get("township") or request.user.township_id
+    township = get_for_user(townships, request.user, chosen, write=True)
     form = VillageCreateForm(request.POST or None, instance=Village(township=township))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

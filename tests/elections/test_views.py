@@ -345,10 +345,19 @@ def test_it_rejects_a_village_code_outside_the_township(
     assert not Village.objects.filter(code="320101002050").exists()
 
 
-def test_it_does_not_offer_to_create_a_village_without_a_township(
+def test_a_township_official_adds_villages_to_their_own_township_by_default(
     world: World, township_a1_client: Client
 ) -> None:
-    assert township_a1_client.get(reverse("elections:village_create")).status_code == 404
+    response = township_a1_client.get(reverse("elections:village_create"))
+
+    assert response.status_code == 200
+    assert response.context["township"] == world.township_a1
+
+
+def test_a_county_must_say_which_township_a_new_village_is_in(
+    world: World, county_a_client: Client
+) -> None:
+    assert county_a_client.get(reverse("elections:village_create")).status_code == 404
 
 
 # Progress tables ---------------------------------------------------------------------------
