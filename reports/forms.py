@@ -22,7 +22,7 @@ class ReportRequestForm(BootstrapMixin, forms.Form):
         label=_("Township"),
         queryset=Township.objects.none(),
         required=False,
-        empty_label=_("The whole county"),
+        empty_label=_("Every township of the area chosen"),
     )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
