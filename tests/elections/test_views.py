@@ -441,6 +441,26 @@ def test_it_counts_the_city_progress_per_county(world: World, city_client: Clien
     assert response.context["total"].total == 8
 
 
+def test_an_inspection_group_follows_the_progress_of_its_townships_only(
+    world: World, inspector_client: Client
+) -> None:
+    # given: an election held in A1 (the group's township) and one in A2 (not the group's)
+    for township in ("a1", "a2"):
+        Election.objects.filter(pk=world.election(township).pk).update(
+            status="completed", held_date=world.campaign.start_date
+        )
+
+    # when
+    home = inspector_client.get(reverse("elections:village_list"))
+    response = inspector_client.get(reverse("elections:city_progress"))
+
+    # then: the menu leads there, and it counts A1's two elections only
+    assert f'href="{reverse("elections:city_progress")}"' in home.content.decode()
+    rows = {row.region: row for row in response.context["rows"]}
+    assert list(rows) == [world.county_a]
+    assert (rows[world.county_a].total, rows[world.county_a].completed) == (2, 1)
+
+
 def test_it_counts_only_the_chosen_campaign(world: World, city_client: Client) -> None:
     earlier = CampaignFactory(
         name="2021年集中换届",
