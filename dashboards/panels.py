@@ -220,7 +220,10 @@ def committee_panel(figures: dict) -> Panel:
             _fig(f, "rural_secretaries_age_41_to_54", _("Rural secretaries aged 41 to 54")),
             _fig(f, "rural_secretaries_age_55_or_over", _("Rural secretaries aged 55 or over")),
         ],
-        note=_("Committee figures cover every batch."),
+        note=_(
+            "Committee figures cover every batch. The age bands of secretaries count villages "
+            "only, not communities, as the report does."
+        ),
     )
 
 
