@@ -407,7 +407,7 @@ STEP_DAYS = {
     "results_notice": 2,
     "handover": 7,
 }
-STEP_DONE_SHARE = 0.9  # of the steps of an election under way whose day has passed
+STEP_DONE_SHARE = 0.9  # elections under way whose every past step before the vote is done
 CERTIFIED_AFTER = timedelta(days=3)  # from the vote to the county's certification
 
 
@@ -417,7 +417,8 @@ def build_procedures(city: "DemoCity") -> None:
     election went the way a real one goes (steps done, result certified), not only its
     status. Elections with no account of their county are certified by the administrator."""
     rng = city.rng("procedures")
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     definitions: dict[str, list[StepDefinition]] = {}
     for definition in StepDefinition.objects.order_by("method", "order"):
         definitions.setdefault(definition.method, []).append(definition)
@@ -425,18 +426,18 @@ def build_procedures(city: "DemoCity") -> None:
     steps = []
     for election in current:
         vote = election.held_date or election.planned_date
-        for definition in definitions.get(election.method, []):
-            planned = vote + timedelta(days=STEP_DAYS.get(definition.code, 0)) if vote else None
-            done = (
-                planned
-                if planned and _done(election.status, definition.code, planned, today, rng)
-                else None
+        chosen = definitions.get(election.method, [])
+        days = [vote + timedelta(days=STEP_DAYS.get(d.code, 0)) if vote else None for d in chosen]
+        done = _steps_done(election.status, chosen, days, today, rng)
+        steps += [
+            ElectionStep(
+                election=election,
+                definition=definition,
+                planned_on=day,
+                done_on=day if position < done else None,
             )
-            steps.append(
-                ElectionStep(
-                    election=election, definition=definition, planned_on=planned, done_on=done
-                )
-            )
+            for position, (definition, day) in enumerate(zip(chosen, days, strict=True))
+        ]
     ElectionStep.objects.bulk_create(steps, batch_size=_batch())
     county_users = {u.county_id: u for u in city.users if u.role == Role.COUNTY}
     administrator = next(u for u in city.users if u.is_superuser)
@@ -448,8 +449,11 @@ def build_procedures(city: "DemoCity") -> None:
                 election=election,
                 action=Certification.Action.CERTIFY,
                 by=county_users.get(townships[election.branch.village.township_id], administrator),
-                at=timezone.make_aware(
-                    datetime.combine(min(election.held_date + CERTIFIED_AFTER, today), time(10))
+                at=min(
+                    timezone.make_aware(
+                        datetime.combine(election.held_date + CERTIFIED_AFTER, time(10))
+                    ),
+                    now,
                 ),
             )
             for election in completed
@@ -459,16 +463,27 @@ def build_procedures(city: "DemoCity") -> None:
     Election.objects.filter(pk__in=[e.pk for e in completed]).update(locked=True)
 
 
-def _done(status: str, code: str, day: date, today: date, rng: random.Random) -> bool:
-    """Whether a step planned for ``day`` is done: every step of a completed election that
-    is not still ahead; most past steps of one under way before its vote, never the vote."""
-    if day > today:
-        return False
+def _steps_done(
+    status: str,
+    definitions: list[StepDefinition],
+    days: list[date | None],
+    today: date,
+    rng: random.Random,
+) -> int:
+    """How many of an election's first steps are done (each step needs the one before it):
+    a completed election's up to today; of one under way, those before its vote whose day
+    has passed (now and then all but the last of them), never the vote."""
+    passed = 0
+    for definition, day in zip(definitions, days, strict=True):
+        if day is None or day > today:
+            break
+        if status != ElectionStatus.COMPLETED and (
+            STEP_DAYS.get(definition.code, 0) >= 0 or day == today
+        ):
+            break
+        passed += 1
     if status == ElectionStatus.COMPLETED:
-        return True
-    return (
-        status == ElectionStatus.IN_PROGRESS
-        and STEP_DAYS.get(code, 0) < 0
-        and day < today
-        and rng.random() < STEP_DONE_SHARE
-    )
+        return passed
+    if status != ElectionStatus.IN_PROGRESS:
+        return 0
+    return passed if rng.random() < STEP_DONE_SHARE else max(0, passed - 1)
