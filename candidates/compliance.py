@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from audits.selectors import audit_status_for
 from candidates import rules
 from candidates.models import Post, RoundKind, RoundStatus, VoterExclusion, VoteRound
-from elections.models import Election, Mode
+from elections.models import Election, ElectionStatus, Mode
 
 MSG_TIE = _(
     "Round %(number)d: a tie at the last seat among %(names)s; hold a re-vote among them for "
@@ -243,15 +243,17 @@ def election_compliance(election: Election) -> list[rules.RuleResult]:
     return results
 
 
-def not_reached(result: rules.RuleResult, voted: set[str]) -> bool:
-    """Whether a rule not met only speaks of a step still ahead of an election in progress
-    (``voted``: the kinds of round entered so far): no secretary before the secretary's vote,
-    an audit not done before any vote. The panel shows these as to do, not as breaches;
-    certification, which comes after both votes, counts every rule not met."""
-    if result.ok:
-        return False
-    if result.code == "secretary":
-        return RoundKind.SECRETARY not in voted
-    if result.code == "audit_done":
-        return not voted
-    return False
+def steps_ahead(election: Election, voted: set[str]) -> set[str]:
+    """The rules that, not met, only speak of a step still ahead of an election in progress
+    (``voted``: the kinds of round entered so far): no secretary before the secretary's
+    vote, an audit not done before any vote. None once the election was held: a committee
+    loaded from a roster has no rounds here, and its breaches are breaches. The panel shows
+    these as to do; certification, which comes after both votes, counts every rule."""
+    if election.status == ElectionStatus.COMPLETED or election.held_date:
+        return set()
+    ahead = set()
+    if RoundKind.SECRETARY not in voted:
+        ahead.add("secretary")
+    if not voted:
+        ahead.add("audit_done")
+    return ahead

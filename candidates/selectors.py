@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
 from accounts.models import Role, User
-from candidates.compliance import election_compliance, not_reached, round_outcome
+from candidates.compliance import election_compliance, round_outcome, steps_ahead
 from candidates.identity import gender_from_id, id_problems, normalize_id_number
 from candidates.models import (
     BallotLine,
@@ -160,6 +160,7 @@ def election_page(election: Election, *, user: User, today: date) -> dict:
     compliance = election_compliance(election)
     rounds = round_summaries(election)
     accepted = {s.round.kind for s in rounds if s.round.status == RoundStatus.ENTERED}
+    ahead = steps_ahead(election, accepted)
     return {
         "election": election,
         "today": today,
@@ -171,8 +172,9 @@ def election_page(election: Election, *, user: User, today: date) -> dict:
         "rounds": rounds,
         # What certification needs (the service says why otherwise): both kinds accepted.
         "ready_to_certify": {RoundKind.COMMITTEE, RoundKind.SECRETARY} <= accepted,
-        "compliance": [(result, not_reached(result, accepted)) for result in compliance],
-        "failed_rules": [r for r in compliance if not r.ok and not not_reached(r, accepted)],
+        "compliance": [(result, not result.ok and result.code in ahead) for result in compliance],
+        "failed_rules": [r for r in compliance if not r.ok and r.code not in ahead],
+        "rules_to_do": sum(1 for r in compliance if not r.ok and r.code in ahead),
         "members": list(election.members.select_related("candidacy__person")),
         "certifications": list(election.certifications.select_related("by")),
         "can_write": not user.is_read_only,
@@ -291,7 +293,11 @@ def queue_rows(elections: list[Election]) -> list[QueueRow]:
     """Each election with its count of failed rules (the compliance panel's ✗)."""
     rows = []
     for election in elections:
-        failed = sum(1 for result in election_compliance(election) if not result.ok)
+        # A queued election has a round accepted: the secretary's, or else the committee's.
+        voted = {RoundKind.SECRETARY if election.secretary_rounds else RoundKind.COMMITTEE}
+        ahead = steps_ahead(election, voted)
+        results = election_compliance(election)
+        failed = sum(1 for result in results if not result.ok and result.code not in ahead)
         ready = election.secretary_rounds > 0 and election.open_rounds == 0
         rows.append(QueueRow(election, failed, ready))
     return rows

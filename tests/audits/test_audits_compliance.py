@@ -290,7 +290,10 @@ def test_the_panel_shows_the_steps_ahead_of_an_election_as_to_do_not_as_breaches
     assert [r.code for r in context["failed_rules"]] == []
     ahead = {result.code for result, to_do in context["compliance"] if to_do}
     assert ahead == {"secretary", "audit_done"}
-    assert "（尚待进行）" in response.content.decode()
+    html = response.content.decode()
+    assert "（尚待进行）" in html
+    assert "无违规，2项待办" in html
+    assert "全部符合规定" not in html
 
 
 def test_once_voted_the_same_rules_are_breaches(
@@ -322,3 +325,44 @@ def test_a_committee_loaded_from_a_roster_has_its_secretary(world: World) -> Non
     assert results["secretary"].ok
     assert "班子" in results["secretary"].message
     assert not {r.code: r for r in election_compliance(world.election("a1", 1))}["secretary"].ok
+
+
+def test_a_committee_loaded_from_a_roster_has_no_step_ahead(
+    world: World, township_a1_client: Client
+) -> None:
+    # given: a completed election whose committee came from a roster (no rounds here), its
+    # village's audit still in progress
+    from candidates.models import CommitteeMember, Post
+
+    election = world.election("a1")
+    secretary = stand(world, election, 1)
+    CommitteeMember.objects.create(election=election, candidacy=secretary, post=Post.SECRETARY)
+    Election.objects.filter(pk=election.pk).update(status="completed", held_date=MAY_2)
+    audit_of(election)
+
+    # when
+    response = township_a1_client.get(reverse("candidates:election_detail", args=[election.pk]))
+
+    # then: the audit not done before the election is a breach, not a step to do
+    assert [r.code for r in response.context["failed_rules"]] == ["audit_done"]
+    assert not any(to_do for _result, to_do in response.context["compliance"])
+
+
+def test_the_approval_queue_counts_what_the_election_page_counts(
+    world: World, township_a1: User, county_a_client: Client
+) -> None:
+    # given: the committee voted, the secretary not yet, the audit done
+    election = world.election("a1")
+    typists = (township_a1, TownshipUserFactory(username="typist_2", township=world.township_a1))
+    a, b, c, d = (stand(world, election, n) for n in range(4))
+    hold_round(election, typists, RoundKind.COMMITTEE, 3, MAY_1, {a: 40, b: 35, c: 30, d: 10})
+    audit_of(election, AuditStatus.DONE)
+
+    # when
+    queue = county_a_client.get(reverse("candidates:approval_queue")).context["rows"]
+    page = county_a_client.get(reverse("candidates:election_detail", args=[election.pk]))
+
+    # then: no rule broken on either, the secretary's vote being still ahead
+    row = next(row for row in queue if row.election.pk == election.pk)
+    assert row.failed == len(page.context["failed_rules"]) == 0
+    assert not row.ready
