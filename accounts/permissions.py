@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 
@@ -27,9 +29,12 @@ def get_for_user(queryset: QuerySet, user: User, pk: object, *, write: bool = Fa
     return obj
 
 
+MSG_READ_ONLY = gettext_lazy("Your account reads only: it cannot change anything here.")
+
+
 def require_write(user: User) -> None:
     if user.is_read_only:
-        raise PermissionDenied
+        raise PermissionDenied(MSG_READ_ONLY)
 
 
 def city_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -54,3 +59,11 @@ def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page (handler403), with the reason where the refusal gives one for users: a
+    translated message (read only, not the handling office…), never an internal one."""
+    reason = exception.args[0] if exception.args else None
+    context = {"reason": reason if isinstance(reason, Promise) else None}
+    return render(request, "403.html", context, status=403)

@@ -7,6 +7,8 @@ from accounts import views as account_views
 admin.site.site_header = admin.site.site_title = _("Huanjie administration")
 admin.site.index_title = _("Data management")
 
+handler403 = "accounts.permissions.permission_denied"
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),

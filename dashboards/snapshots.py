@@ -147,7 +147,9 @@ def snapshot_backfill(*, campaign: Campaign, until: date, replace: bool = False)
     rows = []
     for day in written:
         rows.extend(_rows(campaign, day, _counts_on(elections, day), True))
-    ProgressSnapshot.objects.bulk_create(rows, batch_size=5000)
+    # Two first visits at once (no beat: a page backfills) may write the same days: the one
+    # that comes second leaves them as they are.
+    ProgressSnapshot.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
     return len(written), len(rows)
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.defaults import server_error
 
 from accounts.models import User
+from tests.conftest import World
 
 
 @pytest.mark.django_db
@@ -22,14 +23,30 @@ def test_a_missing_page_says_so_in_chinese_with_the_menus(township_a1_client: Cl
 
 
 @pytest.mark.django_db
-def test_a_read_only_user_is_told_why_a_page_is_refused(inspector_client: Client) -> None:
-    response = inspector_client.get(reverse("dashboards:city"))
+def test_a_read_only_user_is_told_why_a_change_is_refused(
+    world: World, inspector_client: Client
+) -> None:
+    election = world.election("a1")  # of the inspection group's own township
+
+    response = inspector_client.get(reverse("elections:election_edit", args=[election.pk]))
 
     page = response.content.decode()
     assert response.status_code == 403
     assert "无权访问" in page
-    assert "只读" in page
+    assert "您的账号为只读权限" in page
     assert "Forbidden" not in page
+
+
+@pytest.mark.django_db
+def test_a_page_not_for_the_role_is_refused_without_blaming_the_read_only_account(
+    inspector_client: Client,
+) -> None:
+    response = inspector_client.get(reverse("dashboards:city"))
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "无权打开此页面" in page
+    assert "只读" not in page.split("<main", 1)[1]  # the header's badge says so, not the page
 
 
 @pytest.mark.django_db
