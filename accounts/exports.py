@@ -4,6 +4,7 @@ django-auditlog (mask_fields), as on the audit log page."""
 import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from functools import cache
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -107,9 +108,12 @@ def readable_changes(model: type | None, changes: object) -> list[tuple[str, str
 def describe_changes(model: type | None, changes: object) -> str:
     """The changes on one line, for the workbook."""
     changes = readable_changes(model, changes)
-    return "；".join(f"{label}：{old} → {new}" for label, old, new in changes)
+    return "；".join(
+        f"{label}：{old} → {new}" if old else f"{label}：{new}" for label, old, new in changes
+    )
 
 
+@cache  # a model's fields do not change while the process runs
 def _fields(model: type | None) -> dict[str, object]:
     if model is None:  # a model since removed
         return {}
@@ -132,6 +136,8 @@ def _is_reverse(model: type, name: str) -> bool:
 NOTHING = (None, "", "None", "**ne")
 
 
+# A yes/no field, as django-auditlog records it.
+YES_NO = {"True": gettext_lazy("Yes"), "False": gettext_lazy("No")}
 # What a reveal of masked personal data records (candidates.services), and m2m changes.
 REVEAL_WORDS = {"masked": gettext_lazy("masked"), "revealed": gettext_lazy("shown in full")}
 M2M_OPERATIONS = {
@@ -149,7 +155,10 @@ def _shown(field: object, value: object) -> str:
     choices = dict(getattr(field, "choices", None) or ())
     if choices:
         return str(choices.get(value, value))
-    if getattr(field, "get_internal_type", lambda: "")() == "DateTimeField":
+    kind = getattr(field, "get_internal_type", lambda: "")()
+    if kind == "BooleanField" and str(value) in YES_NO:
+        return str(YES_NO[str(value)])
+    if kind == "DateTimeField":
         try:
             moment = datetime.fromisoformat(str(value))
         except ValueError:

@@ -169,7 +169,7 @@ def test_the_city_administrators_group_may_manage_campaigns_in_the_admin(
 
 
 def test_it_reads_times_reveals_and_group_changes_as_officials_would() -> None:
-    from accounts.exports import readable_changes
+    from accounts.exports import describe_changes, readable_changes
     from candidates.models import Person
     from dashboards.models import RegionFigures
 
@@ -183,3 +183,11 @@ def test_it_reads_times_reveals_and_group_changes_as_officials_would() -> None:
     assert readable_changes(
         User, {"groups": {"type": "m2m", "operation": "add", "objects": ["市委组织部管理员"]}}
     ) == [("组", "", "添加：市委组织部管理员")]
+    assert readable_changes(Election, {"locked": ["False", "True"]}) == [("结果已锁定", "否", "是")]
+    assert describe_changes(Person, {"phone": ["None", "masked"]}) == "联系电话：— → 已隐藏"
+    assert (
+        describe_changes(
+            User, {"groups": {"type": "m2m", "operation": "delete", "objects": ["甲"]}}
+        )
+        == "组：移除：甲"
+    )
