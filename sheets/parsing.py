@@ -184,10 +184,14 @@ def id_number_cell(value: object) -> str:
     return compact(value).upper()
 
 
+# What people put between a phone number's digits: 0523-8123 4567, (0523)81234567.
+PHONE_PUNCTUATION = str.maketrans("", "", "-()（）")
+
+
 def phone(value: object) -> str:
-    """A phone number as stored: digits only, without the spaces, dashes and full-width
-    digits people type ("" when empty): 7 to 12 digits (a landline with its area code, or a
-    mobile), and 11 digits are a mobile number, which starts with 1."""
+    """A phone number as stored: digits only, without the spaces, dashes, brackets,
+    full-width digits and +86 people type ("" when empty): 7 to 12 digits (a landline with
+    its area code, or a mobile), and 11 digits are a mobile number, which starts with 1."""
     if (  # most cells: a mobile number typed as it should be, which needs no cleaning
         type(value) is str
         and len(value) == 11
@@ -196,9 +200,12 @@ def phone(value: object) -> str:
         and value.isascii()
     ):
         return value
-    number = compact(value).replace("-", "")
+    typed = compact(value)
+    number = typed.translate(PHONE_PUNCTUATION)
+    if number.startswith("+86"):  # the country code, as mobiles show it: not stored
+        number = number[3:]
     if number and not (number.isascii() and number.isdigit() and 7 <= len(number) <= 12):
-        raise CellError(_("“%(value)s” is not a phone number.") % {"value": number})
+        raise CellError(_("“%(value)s” is not a phone number.") % {"value": typed})
     if len(number) == 11 and not number.startswith("1"):
         raise CellError(_("A mobile number starts with 1."))
     return number

@@ -175,7 +175,9 @@ def test_the_form_comes_back_with_chinese_errors(world: World, county_a_client: 
     assert 'aria-invalid="true"' in page(response)
 
 
-def test_the_phone_is_checked_as_the_import_checks_it(world: World, county_a_client: Client):
+def test_the_phone_is_checked_as_the_import_checks_it(
+    world: World, county_a_client: Client
+) -> None:
     refused = county_a_client.post(
         url("petition_create"), form_data(county=world.county_a.pk, petitioner_phone="1234")
     )
