@@ -64,6 +64,11 @@ def _ruleset(election: Election) -> rules.RuleSet:
 def round_outcome(vote_round: VoteRound) -> rules.Outcome:
     """Who an accepted round elects, keyed by candidacy id (or ``w:name`` for write-ins)."""
     ruleset = _ruleset(vote_round.election)
+    quorum = rules.check_quorum(
+        expected=vote_round.expected, present=vote_round.present, rules=ruleset
+    )
+    if not quorum.ok:  # a meeting without its quorum votes invalidly: nobody is elected
+        return rules.Outcome(elected=())
     base = rules.base_count(expected=vote_round.expected, present=vote_round.present, rules=ruleset)
     yes_votes = {
         (line.candidacy_id or f"w:{line.write_in}"): line.yes for line in vote_round.lines.all()
@@ -128,6 +133,8 @@ def round_report(vote_round: VoteRound, *, first_of_kind: bool) -> RoundReport:
             )
         )
     outcome = round_outcome(r)
+    if not results[0].ok:  # no quorum: the vote is invalid, it elects nobody (round_outcome)
+        return RoundReport(r, outcome, results)
     if outcome.tied:
         message = MSG_TIE % {
             **number,

@@ -14,7 +14,12 @@ from accounts.models import User
 from audits.models import Audit, AuditFinding, AuditStatus
 from audits.selectors import audit_status_for, unrectified_findings_for
 from candidates import services
-from candidates.compliance import MSG_AUDIT_DONE, MSG_AUDIT_MISSING, election_compliance
+from candidates.compliance import (
+    MSG_AUDIT_DONE,
+    MSG_AUDIT_MISSING,
+    committee_outcome,
+    election_compliance,
+)
 from candidates.models import Candidacy, Certification, Education, Person, RoundKind, Stage
 from elections.models import Election
 from tests.conftest import World
@@ -366,3 +371,30 @@ def test_the_approval_queue_counts_what_the_election_page_counts(
     row = next(row for row in queue if row.election.pk == election.pk)
     assert row.failed == len(page.context["failed_rules"]) == 0
     assert not row.ready
+
+
+def test_a_round_without_its_quorum_elects_nobody(world: World, township_a1: User) -> None:
+    # given: the committee's round, with 48 of 60 present (exactly four fifths: invalid)
+    election = world.election("a1")
+    typists = (township_a1, TownshipUserFactory(username="typist_2", township=world.township_a1))
+    people = [stand(world, election, n) for n in range(4)]
+    vote_round = services.round_open(
+        by=typists[0], election=election, kind=RoundKind.COMMITTEE, seats=3, held_on=MAY_1,
+        candidacies=people,
+    )  # fmt: skip
+    data = {
+        "expected": 60, "present": 48, "issued": 48, "returned": 48, "valid": 48, "invalid": 0,
+        "votes": {f"c{c.pk}": [40 - n, 8 + n, 0] for n, c in enumerate(people)},
+    }  # fmt: skip
+    services.tally_enter(by=typists[0], vote_round=vote_round, data=data)
+    assert services.tally_enter(by=typists[1], vote_round=vote_round, data=data) == []
+
+    # when
+    election = Election.objects.get(pk=election.pk)
+    results = {r.code: r for r in election_compliance(election)}
+
+    # then: the quorum is not met, and nobody is elected by that round
+    assert not results["quorum"].ok
+    assert "elected" not in results
+    assert committee_outcome(election).elected == ()
+    assert not results["committee_incomplete"].ok

@@ -27,6 +27,7 @@ from candidates.models import (
     CommitteeMember,
     Education,
     ElectionStep,
+    ExclusionReason,
     Objection,
     Person,
     PublicNotice,
@@ -432,10 +433,15 @@ def enter_both(
 def test_it_certifies_with_an_override_only_when_a_reason_is_given(
     objects: dict, township_a1: User, colleague: User, county_a: User
 ) -> None:
-    # given: a committee and a secretary elected, but with 20 of 30 present (quorum not met)
+    # given: a committee and a secretary elected, but a member left out of the expected count
+    # without the township committee's approval (a quorum not met is no case for an
+    # override: that vote elects nobody)
     election, committee = objects["election"], objects["round"]
     typists = (township_a1, colleague)
-    figures = {"present": 20, "issued": 20, "returned": 20, "valid": 20, "invalid": 0}
+    VoterExclusion.objects.create(
+        election=election, name="张某", reason=ExclusionReason.BEDRIDDEN, township_approved=False
+    )
+    figures = {"present": 26, "issued": 26, "returned": 26, "valid": 26, "invalid": 0}
     lines = list(committee.lines.all())
     votes = dict(zip([line.candidacy_id for line in lines], [18, 17, 16, 2], strict=True))
     enter_both(committee, typists, votes, **figures)
@@ -452,7 +458,7 @@ def test_it_certifies_with_an_override_only_when_a_reason_is_given(
 
     # when: the county opens the page, the override form is offered with the failed rule
     html = page(county.get(url("election_detail", election.pk)))
-    assert "到会人数不足" in html
+    assert "张某未计入应到会人数" in html
     assert "特批通过并锁定" in html
 
     # then: certifying without a reason is refused, with the rules named
@@ -464,12 +470,14 @@ def test_it_certifies_with_an_override_only_when_a_reason_is_given(
     # ... and with a reason it is certified, the override recorded with the failed rules
     response = county.post(
         url("election_certify", election.pk),
-        {"certify-override_reason": "因暴雨部分党员无法到会，经县委组织部研究同意"},
+        {"certify-override_reason": "张某卧床已由乡镇党委事后补批，经县委组织部研究同意"},
     )
     assert response.status_code == 302
     certification = Certification.objects.get(election=election)
     assert certification.action == Certification.Action.OVERRIDE
-    assert "quorum" in {rule["code"] for rule in certification.failed_rules}
+    overridden = {rule["code"] for rule in certification.failed_rules}
+    assert "exclusion_unapproved" in overridden
+    assert "quorum" not in overridden
     assert Election.objects.get(pk=election.pk).locked
 
 
