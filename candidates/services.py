@@ -114,6 +114,7 @@ MSG_RULES_FAILED = gettext_lazy(
     "The result breaks these rules: %(rules)s. Correct it, or record an override with its reason."
 )
 MSG_REASON_REQUIRED = gettext_lazy("Give a reason.")
+MSG_STEP_DONE_AHEAD = gettext_lazy("A step cannot be done on a day still to come.")
 MSG_STEP_DEPENDENCY = gettext_lazy(
     "“%(step)s” cannot be completed before “%(before)s” is completed."
 )
@@ -381,6 +382,8 @@ def step_update(*, by: User, step: ElectionStep, **fields: Any) -> ElectionStep:
     """Saves a step; completing it needs the step it depends on completed no later."""
     for name, value in fields.items():
         setattr(step, name, value)
+    if step.done_on and step.done_on > timezone.localdate():
+        raise ValidationError({"done_on": MSG_STEP_DONE_AHEAD})
     before_definition = step.definition.depends_on
     if step.done_on and before_definition:
         before = ElectionStep.objects.filter(

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from stdnum.cn import ric
 
 from accounts.models import User
@@ -494,6 +495,19 @@ def test_it_refuses_to_complete_a_step_earlier_than_its_dependency(
             )
         ]
     }
+
+
+def test_it_refuses_a_step_done_on_a_day_still_to_come(
+    steps: dict[str, ElectionStep], township_a1: User
+) -> None:
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as error:
+        services.step_update(by=township_a1, step=steps["plan"], done_on=tomorrow)
+
+    assert error.value.message_dict == {"done_on": [str(services.MSG_STEP_DONE_AHEAD)]}
+    assert ElectionStep.objects.get(pk=steps["plan"].pk).done_on is None
+    services.step_update(by=township_a1, step=steps["plan"], done_on=timezone.localdate())
 
 
 def test_it_completes_a_step_on_the_day_of_its_dependency(
