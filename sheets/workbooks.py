@@ -40,7 +40,7 @@ def _instructions(workbook: Workbook, importer: type[Importer]) -> None:
     sheet.title = "填写说明"
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 90
-    sheet.append([f"{importer.title} · {_('import template')}"])
+    sheet.append([f"{importer.title}导入模板"])  # in Chinese whatever the interface language
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
     for line in importer.instructions:

@@ -354,6 +354,8 @@ def test_the_template_download_has_a_chinese_file_name(township_a1_client: Clien
     assert "filename*=utf-8''%E4%BA%BA%E5%91%98" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     assert "人员名单" in workbook.sheetnames
+    # ...and its instructions sheet is titled in Chinese too
+    assert next(workbook["填写说明"].values)[0] == "人员名单导入模板"
 
 
 def test_an_unknown_template_is_404(township_a1_client: Client) -> None:
