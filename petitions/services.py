@@ -82,6 +82,9 @@ MSG_UNIT_FIXED = gettext_lazy(
 )
 MSG_ANSWER_REQUIRED = gettext_lazy("Give the answer sent to the petitioner.")
 MSG_TRANSFER_TO_REQUIRED = gettext_lazy("Give the unit the petition is transferred to.")
+MSG_TRANSFER_TO_ACCUSED = gettext_lazy(
+    "The petition is about %(unit)s: it cannot be transferred to the unit it complains of."
+)
 MSG_BEFORE_PREVIOUS = gettext_lazy("The date cannot be before the previous step (%(date)s).")
 MSG_ALREADY_EXTENDED = gettext_lazy(
     "The settlement period was already extended once; it cannot be extended again."
@@ -517,12 +520,26 @@ def petition_transfer(
         raise PermissionDenied(MSG_NOT_HANDLER)
     if not to.strip():
         raise ValidationError({"to": MSG_TRANSFER_TO_REQUIRED})
+    accused = _accused_named(petition, to)
+    if accused:
+        raise ValidationError({"to": MSG_TRANSFER_TO_ACCUSED % {"unit": accused}})
     _check_on(on, petition.transferred_on or petition.received_on)
     fields = {"transferred_to": to.strip(), "transferred_on": on}
     note = f"{to.strip()}：{note.strip()}" if note.strip() else to.strip()
     return _advance(
         petition, by=by, action=EventAction.TRANSFERRED, on=on, note=note, fields=fields
     )
+
+
+def _accused_named(petition: Petition, to: str) -> str:
+    """The township or village the petition is about, if the unit typed is one of theirs
+    (洪寨镇党委 for a petition about 洪寨镇): a complaint is never passed to the unit it
+    accuses (信访工作条例 art. 30). "" when the unit is another."""
+    unit = "".join(to.split())
+    for place in (petition.village, petition.about_township):
+        if place is not None and place.name and place.name in unit:
+            return place.name
+    return ""
 
 
 @transaction.atomic

@@ -259,6 +259,30 @@ def test_a_transferred_petition_is_decided_or_closed_by_the_unit_that_handles_it
     assert Petition.objects.get(pk=petition.pk).status == Status.DECLINED
 
 
+def test_a_petition_is_never_transferred_to_the_unit_it_complains_of(
+    city: User, county_a: User, about_a1: dict[str, Petition]
+) -> None:
+    # given: one petition about township A1, one about a village of A1 (信访工作条例 art. 30)
+    about_township, about_village = about_a1["township"], about_a1["village"]
+    village = about_village.village.name
+
+    # when / then: not to A1's Party committee, nor to the village's branch...
+    with pytest.raises(ValidationError) as error:
+        services.petition_transfer(by=city, petition=about_township, to="甲一镇 党委", on=TODAY)
+    assert error.value.message_dict["to"] == [
+        str(services.MSG_TRANSFER_TO_ACCUSED % {"unit": "甲一镇"})
+    ]
+    with pytest.raises(ValidationError):
+        services.petition_transfer(
+            by=county_a, petition=about_village, to=f"{village}党支部", on=TODAY
+        )
+    assert Petition.objects.get(pk=about_township.pk).transferred_to == ""
+
+    # ...but to another unit, as before
+    services.petition_transfer(by=city, petition=about_township, to="县纪委监委", on=TODAY)
+    assert Petition.objects.get(pk=about_township.pk).transferred_to == "县纪委监委"
+
+
 @pytest.mark.parametrize(
     ("step", "kwargs"),
     [
