@@ -460,6 +460,9 @@ def test_it_certifies_with_an_override_only_when_a_reason_is_given(
     html = page(county.get(url("election_detail", election.pk)))
     assert "张某未计入应到会人数" in html
     assert "特批通过并锁定" in html
+    # ...and the click that locks the result asks first (static/js/confirm.js, on every page)
+    assert 'data-confirm="确定审核通过吗？审核通过后选举结果即被锁定' in html
+    assert "/static/js/confirm.js" in html
 
     # then: certifying without a reason is refused, with the rules named
     response = county.post(url("election_certify", election.pk), {"certify-override_reason": ""})

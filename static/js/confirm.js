@@ -1,4 +1,5 @@
-// Forms marked data-confirm ask before they are sent (deleting a finding cannot be undone).
+// Forms marked data-confirm ask before they are sent: what cannot be undone in a click
+// (deleting a finding, locking a certified result).
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) {
