@@ -200,6 +200,16 @@ def person_save(*, by: User, township_id: int, **fields: Any) -> Person:
 
 
 @transaction.atomic
+def election_started(election: Election) -> None:
+    """An election whose work has begun (a step done, a nominee, a notice, a round) is under
+    way: 未启动 becomes 进行中 by itself, for the progress tables and dashboards, where a
+    township would otherwise have to set it by hand. Logged like any change of status."""
+    if election.status == ElectionStatus.NOT_STARTED:
+        election.status = ElectionStatus.IN_PROGRESS
+        # updated_at too: the dashboards' refresh looks for elections changed since its run.
+        election.save(update_fields=["status", "updated_at"])
+
+
 def candidacy_register(*, by: User, election: Election, person: Person, **fields: Any) -> Candidacy:
     """Registers a person as a preliminary nominee (初步人选) of an election."""
     _require_unlocked(election)
@@ -211,6 +221,7 @@ def candidacy_register(*, by: User, election: Election, person: Person, **fields
     candidacy = Candidacy(election=election, person=person, stage=Stage.PRELIMINARY, **fields)
     candidacy.full_clean()
     candidacy.save()
+    election_started(election)
     return candidacy
 
 
@@ -352,6 +363,7 @@ def notice_post(
     notice.start_date, notice.end_date, notice.note = start_date, end_date, note
     notice.full_clean()
     notice.save()
+    election_started(election)
     return notice
 
 
@@ -398,6 +410,8 @@ def step_update(*, by: User, step: ElectionStep, **fields: Any) -> ElectionStep:
     _check_dependents(step)
     step.full_clean()
     step.save()
+    if step.done_on:
+        election_started(step.election)
     return step
 
 
@@ -510,9 +524,7 @@ def round_open(
             if name.strip()
         ]
     )
-    if election.status == ElectionStatus.NOT_STARTED:
-        election.status = ElectionStatus.IN_PROGRESS
-        election.save(update_fields=["status", "updated_at"])
+    election_started(election)
     return vote_round
 
 

@@ -1061,3 +1061,46 @@ def test_it_takes_a_nominee_to_official_candidate(nominee: Candidacy, township_a
     assert nominee.stage == Stage.OFFICIAL
     assert nominee.reviews.filter(passed=True).count() == 4
     assert services.missing_reviews(nominee) == []
+
+
+# The election under way --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("work", ["nominee", "step", "notice"])
+def test_an_election_is_under_way_once_its_work_begins(
+    world: World, election: Election, township_a1: User, work: str
+) -> None:
+    # given: an election not started, in the progress tables as such
+    assert election.status == ElectionStatus.NOT_STARTED
+    before = Election.objects.get(pk=election.pk).updated_at
+
+    # when: a nominee is registered, a step is done or a notice posted
+    if work == "nominee":
+        services.candidacy_register(
+            by=township_a1, election=election, person=make_person(world, 1),
+            education=Education.BACHELOR,
+        )  # fmt: skip
+    elif work == "step":
+        plan = services.election_steps_ensure(election=election)[0]
+        services.step_update(by=township_a1, step=plan, done_on=timezone.localdate())
+    else:
+        today = timezone.localdate()
+        services.notice_post(
+            by=township_a1, election=election, kind=NoticeKind.PROSPECTIVE,
+            start_date=today, end_date=today + datetime.timedelta(days=5),
+        )  # fmt: skip
+
+    # then: it is under way, and changed for the dashboards' refresh
+    election = Election.objects.get(pk=election.pk)
+    assert election.status == ElectionStatus.IN_PROGRESS
+    assert election.updated_at > before
+
+
+def test_a_step_planned_only_does_not_start_the_election(
+    election: Election, township_a1: User
+) -> None:
+    plan = services.election_steps_ensure(election=election)[0]
+
+    services.step_update(by=township_a1, step=plan, planned_on=timezone.localdate())
+
+    assert Election.objects.get(pk=election.pk).status == ElectionStatus.NOT_STARTED
