@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.selectors import audit_status_for
 from candidates import rules
-from candidates.models import Post, RoundKind, RoundStatus, VoterExclusion, VoteRound
+from candidates.models import (
+    ExclusionReason,
+    Post,
+    RoundKind,
+    RoundStatus,
+    VoterExclusion,
+    VoteRound,
+)
 from elections.models import Election, ElectionStatus, Mode
 
 MSG_TIE = _(
@@ -26,6 +33,10 @@ MSG_EXCLUSION_UNAPPROVED = _(
     "and the members' meeting's agreement."
 )
 MSG_EXCLUSIONS_OK = _("Every member left out of the expected count was approved.")
+MSG_EXCLUSION_NOT_FIVE_KINDS = _(
+    "%(name)s was left out of the expected count for a reason other than the five kinds; "
+    "they count as expected."
+)
 MSG_SECRETARY_MISSING = _("No secretary has been elected yet.")
 MSG_SECRETARY_OK = _("The secretary is elected.")
 MSG_SECRETARY_RECORDED = _("The secretary is recorded in the committee (no vote entered here).")
@@ -204,7 +215,12 @@ def election_compliance(election: Election) -> list[rules.RuleResult]:
             rules=ruleset,
         )
     ]
-    unapproved = [e for e in VoterExclusion.objects.filter(election=election) if not e.approved]
+    exclusions = list(VoterExclusion.objects.filter(election=election))
+    for exclusion in exclusions:
+        if exclusion.reason == ExclusionReason.OTHER:  # recorded before only five were offered
+            message = MSG_EXCLUSION_NOT_FIVE_KINDS % {"name": exclusion.name}
+            results.append(rules.RuleResult("exclusion_reason", False, str(message)))
+    unapproved = [e for e in exclusions if not e.approved]
     for exclusion in unapproved:
         results.append(
             rules.RuleResult(

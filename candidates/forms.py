@@ -20,6 +20,7 @@ from candidates.models import (
     Candidacy,
     DisqualifyingSituation,
     ElectionStep,
+    ExclusionReason,
     NoticeKind,
     Objection,
     Person,
@@ -337,6 +338,12 @@ class ExclusionForm(ServiceForm, forms.ModelForm):
     def __init__(self, data: Any = None, *, election: Election) -> None:
         instance = VoterExclusion(election=election)
         super().__init__(data, instance=instance, prefix="exclusion")
+        # Only the five kinds may be left out (domain.md); "other" stays for old records.
+        self.fields["reason"].choices = [
+            (value, label)
+            for value, label in self.fields["reason"].choices
+            if value != ExclusionReason.OTHER
+        ]
 
     def clean(self) -> dict:
         # There is no service for exclusions; a locked election's rows are refused here

@@ -1104,3 +1104,27 @@ def test_a_step_planned_only_does_not_start_the_election(
     services.step_update(by=township_a1, step=plan, planned_on=timezone.localdate())
 
     assert Election.objects.get(pk=election.pk).status == ElectionStatus.NOT_STARTED
+
+
+# Members left out of the expected count ----------------------------------------------------
+
+
+def test_only_the_five_kinds_may_be_left_out_of_the_expected_count(
+    election: Election,
+) -> None:
+    from candidates.compliance import election_compliance
+    from candidates.forms import ExclusionForm
+    from candidates.models import ExclusionReason, VoterExclusion
+
+    # the form offers the five kinds only
+    offered = {value for value, _label in ExclusionForm(election=election).fields["reason"].choices}
+    assert ExclusionReason.OTHER not in offered
+    assert ExclusionReason.BEDRIDDEN in offered
+
+    # ...and a record of another kind, from before, is a rule not met, however approved
+    VoterExclusion.objects.create(
+        election=election, name="李四", reason=ExclusionReason.OTHER,
+        township_approved=True, meeting_agreed=True,
+    )  # fmt: skip
+    failed = {r.code: r.message for r in election_compliance(election) if not r.ok}
+    assert "李四" in failed["exclusion_reason"]
