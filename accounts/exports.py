@@ -2,9 +2,11 @@
 django-auditlog (mask_fields), as on the audit log page."""
 
 import json
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cache
+from itertools import islice
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -45,21 +47,28 @@ def audit_log_export(entries: QuerySet[LogEntry]) -> Export:
 
 def _rows(entries: QuerySet[LogEntry]) -> Iterator[Sequence[object]]:
     kinds: dict[int, str] = {}
-    for row in entries.order_by("-timestamp", "-pk").values_list(*FIELDS).iterator(2000):
-        (at, username, last, first, action, kind, record, changes, text, extra, address) = row
-        if kind not in kinds:
-            kinds[kind] = str(ContentType.objects.get_for_id(kind).name)
-        yield (
-            _local(at),
-            username or _("System"),
-            f"{last or ''}{first or ''}",
-            ACTIONS.get(action, str(action)),
-            kinds[kind],
-            record,
-            describe_changes(_model_of(kind), changes or _json(text)),
-            describe_extra(extra),
-            address or "",
-        )
+    rows = entries.order_by("-timestamp", "-pk").values_list(*FIELDS).iterator(CHUNK)
+    while chunk := list(islice(rows, CHUNK)):
+        changes = [(_model_of(row[5]), row[7] or _json(row[8])) for row in chunk]
+        names = related_names(changes)
+        for row, (model, change) in zip(chunk, changes, strict=True):
+            (at, username, last, first, action, kind, record, _c, _t, extra, address) = row
+            if kind not in kinds:
+                kinds[kind] = str(ContentType.objects.get_for_id(kind).name)
+            yield (
+                _local(at),
+                username or _("System"),
+                f"{last or ''}{first or ''}",
+                ACTIONS.get(action, str(action)),
+                kinds[kind],
+                record,
+                describe_changes(model, change, names),
+                describe_extra(extra),
+                address or "",
+            )
+
+
+CHUNK = 2000  # log entries read, and their foreign keys named, at a time
 
 
 def _model_of(kind: int) -> type | None:
@@ -79,10 +88,36 @@ def _json(text: str) -> object:
         return None
 
 
-def readable_changes(model: type | None, changes: object) -> list[tuple[str, str, str]]:
+def related_names(items: Iterable[tuple[type | None, object]]) -> dict[tuple[type, str], str]:
+    """The rows the changes' foreign keys point at, by (model, id), named as the pages name
+    them: one query per model for all the changes given (a page of the log, a chunk of
+    the workbook)."""
+    wanted: dict[type, set[str]] = defaultdict(set)
+    for model, changes in items:
+        if not isinstance(changes, dict):
+            continue
+        fields = _fields(model)
+        for name, change in changes.items():
+            field = fields.get(name)
+            if _points_at_one(field) and isinstance(change, list):
+                wanted[field.related_model].update(
+                    str(value) for value in change if str(value).isdigit()
+                )
+    names = {}
+    for related, ids in wanted.items():
+        # select_related(): the names of some rows (an election's) come from their parents.
+        for pk, row in related._default_manager.select_related().in_bulk(list(ids)).items():
+            names[(related, str(pk))] = str(row)
+    return names
+
+
+def readable_changes(
+    model: type | None, changes: object, names: dict | None = None
+) -> list[tuple[str, str, str]]:
     """(field, before, after) of each change, as officials read them: the field's Chinese
-    name, a closed list's label rather than its code, a time without its microseconds, and
-    "—" for nothing. m2m changes and other shapes are given as JSON."""
+    name, a closed list's label rather than its code, a row pointed at by its name (from
+    ``names``, related_names), a time without its microseconds, and "—" for nothing. m2m
+    changes are told in words, other shapes given as JSON."""
     if not isinstance(changes, dict):
         return []
     fields = _fields(model)
@@ -93,21 +128,21 @@ def readable_changes(model: type | None, changes: object) -> list[tuple[str, str
             continue  # "sheets.ImportJob.None": a creation's other side of a relation
         label = str(field.verbose_name) if field is not None else name
         if isinstance(change, list) and len(change) == 2:
-            before, after = _shown(field, change[0]), _shown(field, change[1])
+            before, after = (_shown(field, value, names or {}) for value in change)
             if before != after:  # a creation lists every field, the empty ones too
                 rows.append((label, before, after))
         elif isinstance(change, dict) and change.get("type") == "m2m":
             operation = M2M_OPERATIONS.get(change.get("operation"), change.get("operation"))
-            names = "、".join(map(str, change.get("objects", [])))
-            rows.append((label, "", f"{operation}：{names}"))
+            names_added = "、".join(map(str, change.get("objects", [])))
+            rows.append((label, "", f"{operation}：{names_added}"))
         else:
             rows.append((label, "", json.dumps(change, ensure_ascii=False)))
     return rows
 
 
-def describe_changes(model: type | None, changes: object) -> str:
+def describe_changes(model: type | None, changes: object, names: dict | None = None) -> str:
     """The changes on one line, for the workbook."""
-    changes = readable_changes(model, changes)
+    changes = readable_changes(model, changes, names)
     return "；".join(
         f"{label}：{old} → {new}" if old else f"{label}：{new}" for label, old, new in changes
     )
@@ -123,6 +158,14 @@ def _fields(model: type | None) -> dict[str, object]:
         if hasattr(field, "verbose_name")
         for name in {field.name, getattr(field, "attname", field.name)}
     }
+
+
+def _points_at_one(field: object) -> bool:
+    """A foreign key or one-to-one field of the model itself (not the other side)."""
+    return bool(
+        getattr(field, "concrete", False)
+        and (getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False))
+    )
 
 
 def _is_reverse(model: type, name: str) -> bool:
@@ -147,9 +190,11 @@ M2M_OPERATIONS = {
 }
 
 
-def _shown(field: object, value: object) -> str:
+def _shown(field: object, value: object, names: dict) -> str:
     if value in NOTHING:
         return "—"
+    if _points_at_one(field):
+        return names.get((field.related_model, str(value)), str(value))
     if value in REVEAL_WORDS:
         return str(REVEAL_WORDS[value])
     choices = dict(getattr(field, "choices", None) or ())

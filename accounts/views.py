@@ -29,13 +29,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    changes = [(entry.content_type.model_class(), entry.changes_dict) for entry in page]
+    names = exports.related_names(changes)
     rows = [
         (
             entry,
             exports.ACTIONS.get(entry.action, entry.get_action_display()),
-            exports.readable_changes(entry.content_type.model_class(), entry.changes_dict),
+            exports.readable_changes(model, change, names),
         )
-        for entry in page
+        for entry, (model, change) in zip(page, changes, strict=True)
     ]
     return render(request, "accounts/audit_log.html", {"page": page, "rows": rows})
 

@@ -191,3 +191,21 @@ def test_it_reads_times_reveals_and_group_changes_as_officials_would() -> None:
         )
         == "组：移除：甲"
     )
+
+
+def test_it_names_the_rows_a_change_points_at_in_one_query_per_model(
+    world: World, django_assert_num_queries: object
+) -> None:
+    from accounts.exports import readable_changes, related_names
+
+    township_a1, township_a2 = world.township_a1, world.township_a2
+    items = [
+        (Village, {"township": [str(township_a1.pk), str(township_a2.pk)]}),
+        (Village, {"township": ["None", str(township_a1.pk)]}),
+    ]
+
+    with django_assert_num_queries(1):
+        names = related_names(items)
+
+    assert readable_changes(*items[0], names) == [("乡镇(街道)", "甲一镇", "甲二镇")]
+    assert readable_changes(*items[1], names) == [("乡镇(街道)", "—", "甲一镇")]
