@@ -8,7 +8,9 @@ from audits.selectors import audit_status_for
 from candidates import rules
 from candidates.models import (
     ExclusionReason,
+    NoticeKind,
     Post,
+    PublicNotice,
     RoundKind,
     RoundStatus,
     VoterExclusion,
@@ -36,6 +38,15 @@ MSG_EXCLUSIONS_OK = _("Every member left out of the expected count was approved.
 MSG_EXCLUSION_NOT_FIVE_KINDS = _(
     "%(name)s was left out of the expected count for a reason other than the five kinds; "
     "they count as expected."
+)
+MSG_OFFICIAL_NOTICE_OK = _(
+    "The official candidates were on public notice from %(start)s to %(end)s, before the vote."
+)
+MSG_OFFICIAL_NOTICE_MISSING = _(
+    "The official candidates' list was not put on public notice before the vote."
+)
+MSG_OFFICIAL_NOTICE_RUNNING = _(
+    "The official candidates' notice ran until %(end)s, not over before the vote on %(vote)s."
 )
 MSG_SECRETARY_MISSING = _("No secretary has been elected yet.")
 MSG_SECRETARY_OK = _("The secretary is elected.")
@@ -233,6 +244,7 @@ def election_compliance(election: Election) -> list[rules.RuleResult]:
         results.append(rules.RuleResult("exclusion_unapproved", True, str(MSG_EXCLUSIONS_OK)))
     for report in election_round_reports(election):
         results.extend(report.results)
+    results += _official_notice(election)
     committee = committee_outcome(election)
     if committee.rounds:
         values = {"elected": len(committee.elected), "seats": committee.seats}
@@ -264,6 +276,31 @@ def election_compliance(election: Election) -> list[rules.RuleResult]:
     audit_message = MSG_AUDIT_DONE if audit_done else MSG_AUDIT_NOT_DONE % {"state": state}
     results.append(rules.RuleResult("audit_done", audit_done, str(audit_message)))
     return results
+
+
+def _official_notice(election: Election) -> list[rules.RuleResult]:
+    """The official candidates' list was on public notice, and the notice over, before the
+    committee's first vote (domain.md). Only once that vote is entered here: a committee
+    loaded from a roster has no vote to compare with."""
+    first = (
+        election.rounds.filter(kind=RoundKind.COMMITTEE, status=RoundStatus.ENTERED)
+        .order_by("held_on")
+        .first()
+    )
+    if first is None:
+        return []
+    notice = PublicNotice.objects.filter(election=election, kind=NoticeKind.OFFICIAL).first()
+    if notice is None:
+        return [rules.RuleResult("official_notice", False, str(MSG_OFFICIAL_NOTICE_MISSING))]
+    values = {
+        "start": notice.start_date.isoformat(),
+        "end": notice.end_date.isoformat(),
+        "vote": first.held_on.isoformat(),
+    }
+    if not notice.is_over(first.held_on):
+        message = MSG_OFFICIAL_NOTICE_RUNNING % values
+        return [rules.RuleResult("official_notice", False, str(message))]
+    return [rules.RuleResult("official_notice", True, str(MSG_OFFICIAL_NOTICE_OK % values))]
 
 
 def steps_ahead(election: Election, voted: set[str]) -> set[str]:

@@ -20,7 +20,15 @@ from candidates.compliance import (
     committee_outcome,
     election_compliance,
 )
-from candidates.models import Candidacy, Certification, Education, Person, RoundKind, Stage
+from candidates.models import (
+    Candidacy,
+    Certification,
+    Education,
+    NoticeKind,
+    Person,
+    RoundKind,
+    Stage,
+)
 from elections.models import Election
 from tests.conftest import World
 from tests.factories import CampaignFactory, TownshipUserFactory
@@ -82,6 +90,14 @@ def hold_round(
     assert services.tally_enter(by=typists[1], vote_round=vote_round, data=data) == []
 
 
+def official_notice(election: Election, by: User) -> None:
+    """The official candidates on public notice for a week, over the day before the vote."""
+    services.notice_post(
+        by=by, election=election, kind=NoticeKind.OFFICIAL,
+        start_date=MAY_1 - datetime.timedelta(days=8), end_date=MAY_1 - datetime.timedelta(days=1),
+    )  # fmt: skip
+
+
 @pytest.fixture
 def voted(world: World, township_a1: User) -> Election:
     """An election of township A1 whose every rule but the audit's is met (as in
@@ -89,6 +105,7 @@ def voted(world: World, township_a1: User) -> Election:
     election = world.election("a1")
     typists = (township_a1, TownshipUserFactory(username="typist_2", township=world.township_a1))
     a, b, c, d = (stand(world, election, n) for n in range(4))
+    official_notice(election, township_a1)
     hold_round(election, typists, RoundKind.COMMITTEE, 3, MAY_1, {a: 40, b: 35, c: 30, d: 10})
     hold_round(election, typists, RoundKind.SECRETARY, 1, MAY_2, {a: 30, b: 15})
     return Election.objects.get(pk=election.pk)
@@ -360,6 +377,7 @@ def test_the_approval_queue_counts_what_the_election_page_counts(
     election = world.election("a1")
     typists = (township_a1, TownshipUserFactory(username="typist_2", township=world.township_a1))
     a, b, c, d = (stand(world, election, n) for n in range(4))
+    official_notice(election, township_a1)
     hold_round(election, typists, RoundKind.COMMITTEE, 3, MAY_1, {a: 40, b: 35, c: 30, d: 10})
     audit_of(election, AuditStatus.DONE)
 
@@ -398,3 +416,38 @@ def test_a_round_without_its_quorum_elects_nobody(world: World, township_a1: Use
     assert "elected" not in results
     assert committee_outcome(election).elected == ()
     assert not results["committee_incomplete"].ok
+
+
+@pytest.mark.parametrize(
+    ("notice", "ok", "says"),
+    [
+        (None, False, "未在选举前公示"),
+        ((MAY_1 - datetime.timedelta(days=4), MAY_1), False, "尚未期满"),
+        ((MAY_1 - datetime.timedelta(days=8), MAY_1 - datetime.timedelta(days=1)), True, "已于"),
+    ],
+)
+def test_the_official_candidates_are_on_notice_before_the_vote(
+    world: World, township_a1: User, notice: tuple | None, ok: bool, says: str
+) -> None:
+    # given: the official candidates' notice as given, then the committee's vote on May 1
+    election = world.election("a1")
+    typists = (township_a1, TownshipUserFactory(username="typist_2", township=world.township_a1))
+    if notice:
+        services.notice_post(
+            by=township_a1, election=election, kind=NoticeKind.OFFICIAL,
+            start_date=notice[0], end_date=notice[1],
+        )  # fmt: skip
+    people = [stand(world, election, n) for n in range(4)]
+    votes = dict(zip(people, (40, 35, 30, 10), strict=True))
+    hold_round(election, typists, RoundKind.COMMITTEE, 3, MAY_1, votes)
+
+    # when
+    results = {r.code: r for r in election_compliance(Election.objects.get(pk=election.pk))}
+
+    # then
+    assert results["official_notice"].ok is ok
+    assert says in results["official_notice"].message
+
+
+def test_no_notice_rule_before_the_committees_vote(world: World) -> None:
+    assert "official_notice" not in {r.code for r in election_compliance(world.election("a1"))}

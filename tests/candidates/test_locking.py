@@ -26,6 +26,7 @@ from candidates.models import (
     Education,
     EligibilityReview,
     ExclusionReason,
+    NoticeKind,
     Person,
     Post,
     ReviewOffice,
@@ -141,6 +142,10 @@ def voted(
         township_approved=True,
         meeting_agreed=True,
     )
+    services.notice_post(
+        by=township_a1, election=election, kind=NoticeKind.OFFICIAL,
+        start_date=MAY_1 - datetime.timedelta(days=8), end_date=MAY_1 - datetime.timedelta(days=1),
+    )  # fmt: skip
     hold_round(election, typists, RoundKind.COMMITTEE, 3, MAY_1, {a: 40, b: 35, c: 30, d: 10})
     hold_round(election, typists, RoundKind.SECRETARY, 1, MAY_2, {a: 30, b: 15})
     hold_round(election, typists, RoundKind.DEPUTY, 1, MAY_2, {b: 30, c: 15})

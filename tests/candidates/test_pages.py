@@ -279,6 +279,17 @@ def test_a_township_runs_an_election_and_the_county_certifies_it(
         official.post(url("candidacy_advance", candidacy.pk))
     assert set(Candidacy.objects.values_list("stage", flat=True)) == {Stage.OFFICIAL}
 
+    # ... and the official candidates were on notice before the vote
+    response = official.post(
+        url("notice_save", election.pk),
+        {
+            "notice-kind": "official",
+            "notice-start_date": TODAY - 6 * DAY,
+            "notice-end_date": TODAY - 2 * DAY,
+        },
+    )
+    assert response.status_code == 302, page(response)
+
     # ... a member abroad is left out of the count with both approvals
     response = official.post(
         url("exclusion_create", election.pk),
