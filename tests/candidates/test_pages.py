@@ -194,6 +194,17 @@ def tally(vote_round: VoteRound, votes: dict[int, int], **figures: int) -> dict[
     return data
 
 
+def post_notice(
+    client: Client, election: Election, kind: str, start: datetime.date, end: datetime.date
+) -> None:
+    """A candidate list put on public notice through its form."""
+    response = client.post(
+        url("notice_save", election.pk),
+        {"notice-kind": kind, "notice-start_date": start, "notice-end_date": end},
+    )
+    assert response.status_code == 302, page(response)
+
+
 def test_a_township_runs_an_election_and_the_county_certifies_it(
     world: World, election: Election, township_a1: User, colleague: User, county_a: User
 ) -> None:
@@ -239,15 +250,7 @@ def test_a_township_runs_an_election_and_the_county_certifies_it(
     assert set(Candidacy.objects.values_list("stage", flat=True)) == {Stage.PROSPECTIVE}
 
     # ... the prospective list was posted and an objection came in
-    response = official.post(
-        url("notice_save", election.pk),
-        {
-            "notice-kind": "prospective",
-            "notice-start_date": TODAY - 10 * DAY,
-            "notice-end_date": TODAY - 6 * DAY,
-        },
-    )
-    assert response.status_code == 302, page(response)
+    post_notice(official, election, "prospective", TODAY - 10 * DAY, TODAY - 6 * DAY)
     notice = PublicNotice.objects.get(election=election)
     prefix = f"objection-{notice.pk}"
     response = official.post(
@@ -280,15 +283,7 @@ def test_a_township_runs_an_election_and_the_county_certifies_it(
     assert set(Candidacy.objects.values_list("stage", flat=True)) == {Stage.OFFICIAL}
 
     # ... and the official candidates were on notice before the vote
-    response = official.post(
-        url("notice_save", election.pk),
-        {
-            "notice-kind": "official",
-            "notice-start_date": TODAY - 6 * DAY,
-            "notice-end_date": TODAY - 2 * DAY,
-        },
-    )
-    assert response.status_code == 302, page(response)
+    post_notice(official, election, "official", TODAY - 6 * DAY, TODAY - 2 * DAY)
 
     # ... a member abroad is left out of the count with both approvals
     response = official.post(
