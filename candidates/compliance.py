@@ -244,8 +244,8 @@ def election_compliance(election: Election) -> list[rules.RuleResult]:
         results.append(rules.RuleResult("exclusion_unapproved", True, str(MSG_EXCLUSIONS_OK)))
     for report in election_round_reports(election):
         results.extend(report.results)
-    results += _official_notice(election)
     committee = committee_outcome(election)
+    results += _official_notice(election, committee.rounds)
     if committee.rounds:
         values = {"elected": len(committee.elected), "seats": committee.seats}
         if committee.missing:
@@ -278,17 +278,13 @@ def election_compliance(election: Election) -> list[rules.RuleResult]:
     return results
 
 
-def _official_notice(election: Election) -> list[rules.RuleResult]:
+def _official_notice(election: Election, rounds: list[VoteRound]) -> list[rules.RuleResult]:
     """The official candidates' list was on public notice, and the notice over, before the
-    committee's first vote (domain.md). Only once that vote is entered here: a committee
-    loaded from a roster has no vote to compare with."""
-    first = (
-        election.rounds.filter(kind=RoundKind.COMMITTEE, status=RoundStatus.ENTERED)
-        .order_by("held_on")
-        .first()
-    )
-    if first is None:
+    committee's first vote (domain.md), of its accepted ``rounds``. Only once that vote is
+    entered here: a committee loaded from a roster has no vote to compare with."""
+    if not rounds:
         return []
+    first = min(rounds, key=lambda r: r.held_on)
     notice = PublicNotice.objects.filter(election=election, kind=NoticeKind.OFFICIAL).first()
     if notice is None:
         return [rules.RuleResult("official_notice", False, str(MSG_OFFICIAL_NOTICE_MISSING))]
