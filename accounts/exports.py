@@ -46,21 +46,18 @@ def audit_log_export(entries: QuerySet[LogEntry]) -> Export:
 
 
 def _rows(entries: QuerySet[LogEntry]) -> Iterator[Sequence[object]]:
-    kinds: dict[int, str] = {}
     rows = entries.order_by("-timestamp", "-pk").values_list(*FIELDS).iterator(CHUNK)
     while chunk := list(islice(rows, CHUNK)):
         changes = [(_model_of(row[5]), row[7] or _json(row[8])) for row in chunk]
         names = related_names(changes)
         for row, (model, change) in zip(chunk, changes, strict=True):
             (at, username, last, first, action, kind, record, _c, _t, extra, address) = row
-            if kind not in kinds:
-                kinds[kind] = str(ContentType.objects.get_for_id(kind).name)
             yield (
                 _local(at),
                 username or _("System"),
                 f"{last or ''}{first or ''}",
                 ACTIONS.get(action, str(action)),
-                kinds[kind],
+                str(ContentType.objects.get_for_id(kind).name),  # cached by ContentType
                 record,
                 describe_changes(model, change, names),
                 describe_extra(extra),
