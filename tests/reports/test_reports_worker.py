@@ -211,13 +211,6 @@ def test_a_worker_killed_in_the_middle_leaves_the_report_to_be_redone_once(
 def test_without_a_broker_a_thread_of_the_web_process_does_the_work(
     transactional_db: None, world: World, city: User, settings
 ) -> None:
-    if connection.vendor == "sqlite":
-        # The tests' SQLite is in memory with a cache shared between connections, where a
-        # write beside another connection's read fails at once ("database table is locked")
-        # instead of waiting: the request's last reads and the thread's first write collide
-        # on a loaded machine. The embedded default is a file in WAL mode with a busy
-        # timeout, where they wait for each other.
-        pytest.skip("runs in the PostgreSQL pass: the tests' shared-cache SQLite cannot wait")
     # given: the embedded default (no broker: tasks in-process), not the tests' inline mode
     settings.REPORTS_EAGER_IN_THREAD = True
     from django.urls import reverse
