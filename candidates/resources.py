@@ -20,26 +20,28 @@ from psycopg.errors import UniqueViolation
 
 from candidates.identity import birth_date_from_id, gender_from_id, id_problems, well_formed_id
 from candidates.models import Person, Post, Stage
-from elections.models import Election, Village
+from elections.models import Election, ElectionStatus, Village
 from sheets import parsing
 from sheets.bulk import SEPARATOR, StagingTable, copy_into, existing_count
 from sheets.importing import Column, Importer, Progress, RowError
 
 # Closed lists as they appear in the sheet: Chinese labels whatever the interface language.
 GENDERS = {"男": "M", "女": "F"}
+# The same words as the forms and the report (大学本科, as the user's report writes it).
 EDUCATIONS = {
     "研究生": "postgraduate",
-    "本科": "bachelor",
+    "大学本科": "bachelor",
     "大专": "junior_college",
-    "中专及高中": "secondary",
+    "中专或高中": "secondary",
     "初中及以下": "junior_high",
 }
-# What people also write for the same levels.
+# What people also write for the same levels, and the labels of templates before 2026-11-28.
 EDUCATION_SYNONYMS = {
+    "本科": "bachelor",
+    "中专及高中": "secondary",
     "硕士": "postgraduate",
     "博士": "postgraduate",
     "硕士研究生": "postgraduate",
-    "大学本科": "bachelor",
     "大学": "bachelor",
     "大学专科": "junior_college",
     "专科": "junior_college",
@@ -427,6 +429,7 @@ class PeopleImporter(Importer):
             self.sequences = cursor.fetchone()
         cursor.execute(f"DROP TABLE IF EXISTS {SEATS}")
         cursor.execute(f"CREATE TEMP TABLE {SEATS} ({SEAT_COLUMNS})")
+        self.elections_written: set[int] = set()
 
     def write_block(self, records: list[tuple], cursor: object) -> tuple[int, int]:
         """People, then their candidacies; the elected rows' seats are kept for the finish.
@@ -434,6 +437,7 @@ class PeopleImporter(Importer):
         total = len(records)
         if not total:
             return 0, 0
+        self.elections_written.update([record[ELECTION] for record in records])
         if self.lock_keys:
             self._lock_places(records, cursor)
         if self.all_new and self._copy_new(records, cursor):
@@ -497,6 +501,21 @@ class PeopleImporter(Importer):
         else:
             cursor.execute(insert)
         cursor.execute(f"DROP TABLE {SEATS}")
+        self._mark_started(cursor)
+
+    def _mark_started(self, cursor: object) -> None:
+        """The elections the file gave people to are under way: 未启动 becomes 进行中, as when
+        a township registers a nominee on its page (candidates.services.election_started),
+        else the progress tables would count them not started. A status set so is not in the
+        audit log entry by entry (the writer has no ORM); the import job records who imported
+        which file. The ids are the file's own lookups, integers."""
+        if not self.elections_written:
+            return
+        ids = ",".join(map(str, sorted(self.elections_written)))
+        sql = f"UPDATE elections_election SET status = %s, updated_at = %s WHERE status = %s AND id IN ({ids})"  # noqa: S608, E501 - integers from our lookups
+        cursor.execute(
+            sql, [ElectionStatus.IN_PROGRESS.value, self.now, ElectionStatus.NOT_STARTED.value]
+        )
 
     # What the foreign keys' triggers would do, a statement per key and block instead of a
     # trigger per row and key (sheets/streaming.py): each row referred to locked FOR KEY

@@ -136,3 +136,56 @@ def test_every_error_of_a_row_is_reported_in_column_order(world: World, city: Us
         (3, "联系电话"),
     ]
     assert Person.objects.count() == 0
+
+
+def test_the_template_offers_the_education_levels_in_the_forms_words() -> None:
+    """One word for each level across the template, its exports, the forms and the report
+    (大学本科, as the user's report writes it): the sheet's list is the forms' labels."""
+    from django.utils import translation
+
+    from candidates.models import Education
+    from candidates.resources import EDUCATIONS
+
+    with translation.override("zh-hans"):
+        shown = {str(label): value for value, label in Education.choices}
+    assert shown == EDUCATIONS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "level"),
+    [
+        ("本科", "bachelor"),
+        ("中专及高中", "secondary"),
+        ("大学本科", "bachelor"),
+        ("高中", "secondary"),
+    ],
+)
+def test_the_labels_of_older_templates_still_import(
+    world: World, city: User, typed: str, level: str
+) -> None:
+    outcome = _run(world, city, [person(world.village("a1"), 0, 学历=typed)])
+
+    assert outcome.ok
+    assert Candidacy.objects.get().education == level
+
+
+@pytest.mark.django_db
+def test_the_elections_given_people_are_under_way(world: World, city: User) -> None:
+    """As when a township registers a nominee on its page: 未启动 becomes 进行中; elections
+    further on, and those the file does not name, keep their status."""
+    from elections.models import Election, ElectionStatus
+
+    first, done, other = world.election("a1", 0), world.election("a1", 1), world.election("a2")
+    Election.objects.update(status=ElectionStatus.NOT_STARTED)
+    Election.objects.filter(pk=done.pk).update(
+        status=ElectionStatus.POSTPONED, postponement_reason="村“两委”班子调整"
+    )
+    rows = [person(first.branch.village, 0), person(done.branch.village, 1)]
+
+    assert _run(world, city, [*rows, person(first.branch.village, 2)]).ok
+
+    status = dict(Election.objects.values_list("pk", "status"))
+    assert status[first.pk] == ElectionStatus.IN_PROGRESS
+    assert status[done.pk] == ElectionStatus.POSTPONED
+    assert status[other.pk] == ElectionStatus.NOT_STARTED
