@@ -517,8 +517,9 @@ def _previous_election(rng: random.Random, city: DemoCity, branch: Branch, metho
 def build_users(city: DemoCity) -> None:
     rng = city.rng("users")
     city.inspection_groups = _build_inspection_groups(rng, city)
-    county, group = city.counties[0], city.inspection_groups[0]
-    township = _first_town(city, county)
+    township = _demo_town(city, city.townships)
+    at = next(i for i, county in enumerate(city.counties) if county.pk == township.county_id)
+    county, group = city.counties[at], city.inspection_groups[at]
     committee = "党工委" if city.township_kind[township.code] == STREET else "党委"
     specs: list[tuple[str, str, dict[str, object]]] = [
         ("admin", "系统管理员", {"is_superuser": True, "is_staff": True}),
@@ -544,11 +545,21 @@ def build_users(city: DemoCity) -> None:
         administrators.user_set.add(*(u for u in city.users if u.role == Role.CITY))
 
 
-def _first_town(city: DemoCity, county: County) -> Township:
-    """The county's first 镇: a township official's demo works on villages, not 街道."""
-    townships = [t for t in city.townships if t.county_id == county.pk]
-    towns = [t for t in townships if city.township_kind[t.code] != STREET]
-    return (towns or townships)[0]
+def _demo_town(city: DemoCity, townships: list[Township]) -> Township:
+    """The demo township official's township, among ``townships``: a 镇 (its work is villages,
+    not a 街道's communities) with the most elections still open, those not started or under
+    way counting first. The demo campaign is near its end, and in a township whose elections
+    are all certified and locked the official could try nothing (a roster import is refused
+    row by row); the first in code order on a tie, and a 街道 only where there is no 镇."""
+    towns = [t for t in townships if city.township_kind[t.code] != STREET] or townships
+    active = {ElectionStatus.NOT_STARTED, ElectionStatus.IN_PROGRESS}
+    score = {t.pk: [0, 0] for t in towns}
+    for election in city.elections:
+        place = score.get(election.branch.village.township_id)
+        if place is not None and election.campaign_id == city.current.pk:
+            place[0] += election.status in active
+            place[1] += election.status != ElectionStatus.COMPLETED
+    return max(towns, key=lambda t: score[t.pk])  # max keeps the first of equals
 
 
 def _build_inspection_groups(rng: random.Random, city: DemoCity) -> list[InspectionGroup]:
@@ -560,7 +571,7 @@ def _build_inspection_groups(rng: random.Random, city: DemoCity) -> list[Inspect
     through = InspectionGroup.townships.through
     links = []
     for group, county in zip(groups, city.counties, strict=True):
-        first = _first_town(city, county)
+        first = _demo_town(city, [t for t in city.townships if t.county_id == county.pk])
         others = [t for t in city.townships if t.county_id == county.pk and t is not first]
         for township in [first, *rng.sample(others, min(3, len(others)))]:
             links.append(through(inspectiongroup_id=group.pk, township_id=township.pk))

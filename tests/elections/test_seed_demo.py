@@ -401,12 +401,41 @@ def test_demo_users_are_bound_to_nested_regions(db: None) -> None:
     assert users["city"].role == Role.CITY
     assert users["city"].is_staff and not users["city"].is_superuser
     county = users["county"].county
-    assert county == County.objects.first()
+    assert county is not None
     assert users["township"].township.county == county
     assert users["township"].county == county
     group_townships = users["inspector"].inspection_group.townships.all()
     assert users["township"].township in group_townships
     assert {t.county for t in group_townships} == {county}
+
+
+def test_the_township_official_has_elections_still_open_to_work_on(db: None) -> None:
+    seed(villages=400)  # at 120 villages no 镇 has an open election
+
+    # The campaign is near its end; the official's township is the 镇 with the most open
+    # elections (not started or under way first), so that a roster import can be tried.
+    current = Campaign.objects.current()
+    open_work = {
+        t.pk: (t.active, t.open)
+        for t in Township.objects.exclude(name__endswith=demo.STREET).annotate(
+            active=Count(
+                "villages__branches__elections",
+                filter=Q(villages__branches__elections__campaign=current)
+                & Q(villages__branches__elections__status__in=["not_started", "in_progress"]),
+            ),
+            open=Count(
+                "villages__branches__elections",
+                filter=Q(villages__branches__elections__campaign=current)
+                & ~Q(villages__branches__elections__status="completed"),
+            ),
+        )
+    }
+    township = User.objects.get(username="township").township
+    assert open_work[township.pk] == max(open_work.values())
+    assert open_work[township.pk][1] > 0
+    assert Election.objects.filter(
+        campaign=current, branch__village__township=township, locked=False
+    ).exclude(status="completed")
 
 
 def test_it_uses_the_password_it_is_given(db: None) -> None:
