@@ -13,6 +13,10 @@ cd "$ROOT"
 
 PORT="${PORT:-8000}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-*}"
+# The demo answers every address of this machine: DEBUG off, so that an error shows the
+# product's own page and never a traceback with the data behind it (ID numbers, phones);
+# plain HTTP (HTTPS=0), as a trial on the intranet is served. Production: docs/deployment.md.
+export DEBUG=0 HTTPS=0
 unset DATABASE_URL CELERY_BROKER_URL CELERY_RESULT_BACKEND
 if [ -n "${DATA_DIR:-}" ]; then
     export DATA_DIR
@@ -25,6 +29,15 @@ claim "$data"
 
 bash scripts/install-system-packages.sh
 ensure_venv requirements.txt
+# A secret key of this demo's own, made on its first run and kept with its database.
+if [ ! -s "$data/secret_key" ]; then
+    as_user mkdir -p "$data"
+    as_user "$PY" -c 'import os, secrets, sys
+os.umask(0o077)
+open(sys.argv[1], "w").write(secrets.token_urlsafe(50))' "$data/secret_key"
+fi
+SECRET_KEY="$(cat "$data/secret_key")"
+export SECRET_KEY
 compile_messages
 say "Preparing the database"
 manage migrate --noinput --verbosity 0

@@ -228,6 +228,25 @@ def test_it_secures_transport_and_cookies_in_production(
     assert production_settings["ALLOWED_HOSTS"] == ["example.gov.cn"]
 
 
+def test_the_demo_runs_with_debug_off_over_plain_http(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the environment scripts/demo.sh sets (DEBUG off, HTTPS=0)
+    for key, value in (production_environment(tmp_path) | {"HTTPS": "0"}).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    # when
+    demo = runpy.run_path(str(BASE_DIR / "config" / "settings.py"))
+
+    # then: no tracebacks, and cookies a browser sends back over plain HTTP
+    assert demo["DEBUG"] is False
+    assert demo["SESSION_COOKIE_SECURE"] is False
+    assert demo["CSRF_COOKIE_SECURE"] is False
+    assert demo["SECURE_SSL_REDIRECT"] is False
+    assert demo["SECURE_HSTS_SECONDS"] == 0
+
+
 def test_it_sends_secure_cookies_in_production(
     production_settings: dict[str, object], city: User
 ) -> None:
