@@ -123,7 +123,7 @@ def readable_changes(
         field = fields.get(name)
         if field is None and model is not None and _is_reverse(model, name):
             continue  # "sheets.ImportJob.None": a creation's other side of a relation
-        label = str(field.verbose_name) if field is not None else name
+        label = str(field.verbose_name) if field is not None else _other_side(model, name)
         if isinstance(change, list) and len(change) == 2:
             before, after = (_shown(field, value, names or {}) for value in change)
             if before != after:  # a creation lists every field, the empty ones too
@@ -163,6 +163,15 @@ def _points_at_one(field: object) -> bool:
         getattr(field, "concrete", False)
         and (getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False))
     )
+
+
+def _other_side(model: type | None, name: str) -> str:
+    """A many-to-many change made from the other side (``group.user_set.add(user)`` logs
+    "groups" on the group): named by the rows it links, the other model's plural (用户)."""
+    for relation in model._meta.related_objects if model is not None else ():
+        if relation.many_to_many and relation.field.name == name:
+            return str(relation.related_model._meta.verbose_name_plural)
+    return name
 
 
 def _is_reverse(model: type, name: str) -> bool:

@@ -68,8 +68,15 @@ class ImportJobQuerySet(models.QuerySet):
         return self.filter(Q(status__in=RUNNING) | Q(status=ImportStatus.VALID))
 
 
+def kind_choices() -> list[tuple[str, str]]:
+    """The kinds of import, by their titles (人员名单): for the audit log and the admin."""
+    from sheets.registry import importers
+
+    return [(kind, importer.title) for kind, importer in importers().items()]
+
+
 class ImportJob(models.Model):
-    kind = models.CharField(_("kind"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=32, choices=kind_choices)
     campaign = models.ForeignKey(
         "elections.Campaign",
         on_delete=models.PROTECT,
@@ -117,10 +124,7 @@ class ImportJob(models.Model):
 
     @property
     def kind_title(self) -> str:
-        from sheets.registry import importers
-
-        importer = importers().get(self.kind)
-        return importer.title if importer else self.kind
+        return self.get_kind_display()
 
     @property
     def path(self) -> Path | None:

@@ -193,6 +193,20 @@ def test_it_reads_times_reveals_and_group_changes_as_officials_would() -> None:
     )
 
 
+def test_it_names_a_group_change_made_from_the_group_and_an_imports_kind() -> None:
+    from django.contrib.auth.models import Group
+
+    from accounts.exports import readable_changes
+    from sheets.models import ImportJob
+
+    # group.user_set.add(user) logs the user's field name on the group
+    assert readable_changes(
+        Group, {"groups": {"type": "m2m", "operation": "add", "objects": ["city"]}}
+    ) == [("用户", "", "添加：city")]
+    # an import's kind by its title, not its code
+    assert readable_changes(ImportJob, {"kind": ["None", "people"]}) == [("类型", "—", "人员名单")]
+
+
 def test_it_names_the_rows_a_change_points_at_in_one_query_per_model(
     world: World, django_assert_num_queries: object
 ) -> None:
