@@ -5,7 +5,7 @@ from accounts.models import User
 from elections.forms import BootstrapMixin
 from elections.models import Campaign
 from sheets.reader import limits
-from sheets.registry import importers
+from sheets.registry import titles
 
 
 class ImportForm(BootstrapMixin, forms.Form):
@@ -22,9 +22,7 @@ class ImportForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (kind, i.title) for kind, i in importers().items() if i.may_import(user)
-        ]
+        self.fields["kind"].choices = titles(user)
         campaigns = Campaign.objects.visible_to(user)
         self.fields["campaign"].queryset = campaigns
         self.fields["campaign"].initial = campaigns.current()

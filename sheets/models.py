@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from sheets import registry
 
 ERRORS_KEPT = 2000
 
@@ -68,15 +69,8 @@ class ImportJobQuerySet(models.QuerySet):
         return self.filter(Q(status__in=RUNNING) | Q(status=ImportStatus.VALID))
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    """The kinds of import, by their titles (人员名单): for the audit log and the admin."""
-    from sheets.registry import importers
-
-    return [(kind, importer.title) for kind, importer in importers().items()]
-
-
 class ImportJob(models.Model):
-    kind = models.CharField(_("kind"), max_length=32, choices=kind_choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=registry.titles)
     campaign = models.ForeignKey(
         "elections.Campaign",
         on_delete=models.PROTECT,

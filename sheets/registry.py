@@ -3,7 +3,12 @@
 Apps add their importers here (their ``resources.py``); nothing else needs to know them.
 """
 
+from typing import TYPE_CHECKING
+
 from sheets.importing import Importer
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def importers() -> dict[str, type[Importer]]:
@@ -26,6 +31,16 @@ def importers() -> dict[str, type[Importer]]:
             PetitionImporter,
         )
     }
+
+
+def titles(user: "User | None" = None) -> list[tuple[str, str]]:
+    """(kind, title) of every import (人员名单), or of those ``user`` may import: the choices
+    of ImportJob.kind (the audit log's words), the upload form and the template links."""
+    return [
+        (kind, importer.title)
+        for kind, importer in importers().items()
+        if user is None or importer.may_import(user)
+    ]
 
 
 def importer_for(kind: str) -> type[Importer]:

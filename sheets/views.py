@@ -24,7 +24,7 @@ from sheets.errors import error_workbook
 from sheets.forms import ImportForm
 from sheets.models import ImportJob
 from sheets.reader import WorkbookError
-from sheets.registry import importer_for, importers
+from sheets.registry import importer_for, titles
 from sheets.workbooks import template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,11 +69,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("sheets:job_detail", pk=job.pk)
     # Titles, not the importer classes: a template would try to call a class.
-    templates = [
-        (kind, importer.title)
-        for kind, importer in importers().items()
-        if importer.may_import(request.user)
-    ]
+    templates = titles(request.user)
     return render(request, "sheets/import_start.html", {"form": form, "templates": templates})
 
 
