@@ -13,6 +13,7 @@ and put the models they create at the front of ``_reset_querysets``.
 
 import math
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -516,8 +517,9 @@ def _previous_election(rng: random.Random, city: DemoCity, branch: Branch, metho
 
 def build_users(city: DemoCity) -> None:
     rng = city.rng("users")
-    city.inspection_groups = _build_inspection_groups(rng, city)
-    township = _demo_town(city, city.townships)
+    open_work = _open_work(city)
+    city.inspection_groups = _build_inspection_groups(rng, city, open_work)
+    township = _demo_town(city, city.townships, open_work)
     at = next(i for i, county in enumerate(city.counties) if county.pk == township.county_id)
     county, group = city.counties[at], city.inspection_groups[at]
     committee = "党工委" if city.township_kind[township.code] == STREET else "党委"
@@ -545,24 +547,35 @@ def build_users(city: DemoCity) -> None:
         administrators.user_set.add(*(u for u in city.users if u.role == Role.CITY))
 
 
-def _demo_town(city: DemoCity, townships: list[Township]) -> Township:
+def _open_work(city: DemoCity) -> Counter:
+    """The current campaign's elections still open (not completed), counted by (township id,
+    whether not started or under way): counted once, for every county's choice."""
+    active = {ElectionStatus.NOT_STARTED, ElectionStatus.IN_PROGRESS}
+    work: Counter = Counter()
+    for election in city.elections:
+        if election.campaign_id == city.current.pk and election.status != ElectionStatus.COMPLETED:
+            work[election.branch.village.township_id, election.status in active] += 1
+    return work
+
+
+def _demo_town(city: DemoCity, townships: list[Township], open_work: Counter) -> Township:
     """The demo township official's township, among ``townships``: a 镇 (its work is villages,
     not a 街道's communities) with the most elections still open, those not started or under
     way counting first. The demo campaign is near its end, and in a township whose elections
     are all certified and locked the official could try nothing (a roster import is refused
     row by row); the first in code order on a tie, and a 街道 only where there is no 镇."""
     towns = [t for t in townships if city.township_kind[t.code] != STREET] or townships
-    active = {ElectionStatus.NOT_STARTED, ElectionStatus.IN_PROGRESS}
-    score = {t.pk: [0, 0] for t in towns}
-    for election in city.elections:
-        place = score.get(election.branch.village.township_id)
-        if place is not None and election.campaign_id == city.current.pk:
-            place[0] += election.status in active
-            place[1] += election.status != ElectionStatus.COMPLETED
-    return max(towns, key=lambda t: score[t.pk])  # max keeps the first of equals
+
+    def score(town: Township) -> tuple[int, int]:
+        active = open_work[town.pk, True]
+        return active, active + open_work[town.pk, False]
+
+    return max(towns, key=score)  # max keeps the first of equals
 
 
-def _build_inspection_groups(rng: random.Random, city: DemoCity) -> list[InspectionGroup]:
+def _build_inspection_groups(
+    rng: random.Random, city: DemoCity, open_work: Counter
+) -> list[InspectionGroup]:
     """One group per county, assigned four of its townships (the demo township first)."""
     groups = _bulk(
         InspectionGroup,
@@ -571,8 +584,9 @@ def _build_inspection_groups(rng: random.Random, city: DemoCity) -> list[Inspect
     through = InspectionGroup.townships.through
     links = []
     for group, county in zip(groups, city.counties, strict=True):
-        first = _demo_town(city, [t for t in city.townships if t.county_id == county.pk])
-        others = [t for t in city.townships if t.county_id == county.pk and t is not first]
+        townships = [t for t in city.townships if t.county_id == county.pk]
+        first = _demo_town(city, townships, open_work)
+        others = [t for t in townships if t is not first]
         for township in [first, *rng.sample(others, min(3, len(others)))]:
             links.append(through(inspectiongroup_id=group.pk, township_id=township.pk))
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
