@@ -43,13 +43,18 @@ def production_environment(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def production_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
-    """config/settings.py as it evaluates in production (DEBUG=0), without importing it."""
-    for key, value in production_environment(tmp_path).items():
+def settings_under(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """config/settings.py as it evaluates in ``env``, without importing it."""
+    for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     return runpy.run_path(str(BASE_DIR / "config" / "settings.py"))
+
+
+@pytest.fixture
+def production_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """config/settings.py as it evaluates in production (DEBUG=0)."""
+    return settings_under(production_environment(tmp_path), monkeypatch)
 
 
 def session_row(client: Client) -> Session:
@@ -231,13 +236,8 @@ def test_it_secures_transport_and_cookies_in_production(
 def test_the_demo_runs_with_debug_off_over_plain_http(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given: the environment scripts/demo.sh sets (DEBUG off, HTTPS=0)
-    for key, value in (production_environment(tmp_path) | {"HTTPS": "0"}).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-
-    # when
-    demo = runpy.run_path(str(BASE_DIR / "config" / "settings.py"))
+    # when: the environment scripts/demo.sh sets (DEBUG off, HTTPS=0)
+    demo = settings_under(production_environment(tmp_path) | {"HTTPS": "0"}, monkeypatch)
 
     # then: no tracebacks, and cookies a browser sends back over plain HTTP
     assert demo["DEBUG"] is False
